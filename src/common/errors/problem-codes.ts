@@ -37,6 +37,7 @@ export const PROBLEMS = {
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   B2BROUTER_UNAVAILABLE: { status: 502, title: 'B2B Router is unavailable' },
   DOCUMENT_NOT_READY: { status: 503, title: 'Document not ready yet' },
+  NOT_READY: { status: 503, title: 'The service is not ready' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
+import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { validationPipe } from './common/validation';
+import { validateEnv } from './config/env';
+import { CryptoModule } from './crypto/crypto.module';
+import { DatabaseModule } from './database/database.module';
+import { DevicesModule } from './devices/devices.module';
+import { HealthModule } from './health/health.module';
+import { AppLoggerModule } from './logging/logging.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnv }),
+    AppLoggerModule,
+    DatabaseModule,
+    CryptoModule,
+    AuthModule,
+    HealthModule,
+    DevicesModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useValue: validationPipe },
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+  ],
+})
+export class AppModule {}

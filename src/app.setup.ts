@@ -1,0 +1,16 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { setupSwagger } from './swagger';
+
+/** What main.ts and the e2e tests both apply to the app, so tests see what users see. */
+export function configureApp(app: NestExpressApplication): void {
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: '1mb' });
+  app.set('trust proxy', false);
+  app.disable('x-powered-by');
+  // Swagger UI needs inline scripts and styles; everything else gets helmet's defaults.
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.enableShutdownHooks();
+  setupSwagger(app);
+}

@@ -1,0 +1,37 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import type { ApiRole } from '../config/env';
+import { DomainError } from '../common/errors/domain-error';
+import { ApiTokens } from './api-tokens';
+import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+
+export type AuthenticatedRequest = Request & { role?: ApiRole };
+
+/** Global guard: every route needs a bearer token unless marked @Public(). */
+@Injectable()
+export class BearerAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: ApiTokens,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    const role = scheme?.toLowerCase() === 'bearer' && token ? this.tokens.roleOf(token) : undefined;
+    if (!role) {
+      throw new DomainError('UNAUTHORIZED', 'Send "Authorization: Bearer <token>" with a valid token.');
+    }
+    request.role = role;
+
+    const allowed = this.reflector.getAllAndOverride<ApiRole[] | undefined>(ROLES_KEY, targets);
+    if (allowed && !allowed.includes(role)) {
+      throw new DomainError('FORBIDDEN', `The ${role} role may not do this; it needs ${allowed.join(' or ')}.`);
+    }
+    return true;
+  }
+}

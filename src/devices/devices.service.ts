@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import {
+  DEFAULT_API_ADDRESS,
+  DEFAULT_API_VERSION,
+  SUPPORTED_API_VERSIONS,
+  type B2bRouterConnection,
+} from '../b2brouter/b2brouter.types';
+import { DomainError } from '../common/errors/domain-error';
+import type { Env } from '../config/env';
+import { SecretBox } from '../crypto/secret-box';
+import { isUniqueViolation } from '../database/postgres-errors';
+import { resolveApiAddress } from './api-address';
+import { Device } from './device.entity';
+import type { CreateDeviceDto } from './dto/create-device.dto';
+import type { UpdateDeviceDto } from './dto/update-device.dto';
+
+/** Devices are read from the database on every use, so a change applies to the next request. */
+@Injectable()
+export class DevicesService {
+  private readonly allowedHosts: string[];
+
+  constructor(
+    @InjectRepository(Device) private readonly devices: Repository<Device>,
+    private readonly secrets: SecretBox,
+    config: ConfigService<Env, true>,
+  ) {
+    this.allowedHosts = config.get('B2BROUTER_ALLOWED_HOSTS', { infer: true });
+  }
+
+  list(): Promise<Device[]> {
+    return this.devices.find({ order: { createdAt: 'ASC' } });
+  }
+
+  async get(id: string): Promise<Device> {
+    const device = await this.devices.findOneBy({ id });
+    if (!device) throw new DomainError('DEVICE_NOT_FOUND', `There is no device ${id}.`);
+    return device;
+  }
+
+  create(dto: CreateDeviceDto): Promise<Device> {
+    const device = this.devices.create({
+      name: dto.name,
+      type: 'b2brouter',
+      workstationId: dto.workstationId ?? null,
+      environment: dto.environment,
+      apiVersion: this.supportedVersion(dto.apiVersion ?? DEFAULT_API_VERSION),
+      accountId: dto.accountId,
+      apiAddress: resolveApiAddress(dto.apiAddress, dto.environment, this.allowedHosts),
+      enabled: dto.enabled ?? true,
+      webhookSecretSealed: null,
+    });
+    this.setSecrets(device, dto);
+    return this.save(device);
+  }
+
+  async update(id: string, dto: UpdateDeviceDto): Promise<Device> {
+    const device = await this.get(id);
+    const previousDefault = DEFAULT_API_ADDRESS[device.environment];
+    const { apiKey, webhookSecret, apiAddress, apiVersion, ...plain } = dto;
+    Object.assign(device, plain);
+    if (apiVersion !== undefined) device.apiVersion = this.supportedVersion(apiVersion);
+    // A device that followed its environment's default address keeps following it.
+    const address = apiAddress ?? (device.apiAddress === previousDefault ? undefined : device.apiAddress);
+    device.apiAddress = resolveApiAddress(address, device.environment, this.allowedHosts);
+    this.setSecrets(device, { apiKey, webhookSecret });
+    return this.save(device);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.devices.remove(await this.get(id));
+  }
+
+  /**
+   * The device serving a workstation: its own enabled device, else the enabled default. A
+   * workstation that has devices, all disabled, gets none: its registrations must not move
+   * silently to another B2B Router account.
+   */
+  async activeDeviceFor(workstationId?: string): Promise<Device | null> {
+    if (workstationId) {
+      const own = await this.devices.find({ where: { workstationId } });
+      if (own.length > 0) return own.find((d) => d.enabled) ?? null;
+    }
+    return this.devices.findOneBy({ workstationId: IsNull(), enabled: true });
+  }
+
+  connectionOf(device: Device): B2bRouterConnection {
+    return {
+      baseUrl: device.apiAddress,
+      apiKey: this.secrets.decrypt(device.apiKeySealed),
+      apiVersion: device.apiVersion,
+    };
+  }
+
+  webhookSecretOf(device: Device): string | null {
+    return device.webhookSecretSealed && this.secrets.decrypt(device.webhookSecretSealed);
+  }
+
+  private setSecrets(device: Device, dto: { apiKey?: string; webhookSecret?: string | null }): void {
+    if (dto.apiKey !== undefined) {
+      device.apiKeySealed = this.secrets.encrypt(dto.apiKey);
+      device.apiKeyHint = '…' + dto.apiKey.slice(-4);
+    }
+    if (dto.webhookSecret !== undefined) {
+      device.webhookSecretSealed = dto.webhookSecret && this.secrets.encrypt(dto.webhookSecret);
+    }
+  }
+
+  private supportedVersion(version: string): string {
+    if ((SUPPORTED_API_VERSIONS as readonly string[]).includes(version)) return version;
+    throw new DomainError(
+      'UNSUPPORTED_API_VERSION',
+      `API version ${version} is not supported; use one of ${SUPPORTED_API_VERSIONS.join(', ')}.`,
+      { errors: [{ field: 'apiVersion', message: `must be one of ${SUPPORTED_API_VERSIONS.join(', ')}` }] },
+    );
+  }
+
+  private async save(device: Device): Promise<Device> {
+    try {
+      return await this.devices.save(device);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const scope = device.workstationId ? `workstation ${device.workstationId}` : 'the default device';
+        throw new DomainError(
+          'DEVICE_CONFLICT',
+          `Another enabled device already serves ${scope}; disable it first.`,
+        );
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateIf,
+} from 'class-validator';
+import type { DeviceEnvironment } from '../device.entity';
+
+export class CreateDeviceDto {
+  /** What operators call this connection. @example "Front desk" */
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  /** The only type there is. */
+  @IsOptional()
+  @IsIn(['b2brouter'])
+  type?: 'b2brouter';
+
+  /**
+   * The workstation this device serves (requests with `X-Workstation-Id` of this value);
+   * null or absent: the default device, used by every other workstation.
+   * @example "desk-1"
+   */
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @Length(1, 100)
+  workstationId?: string | null;
+
+  /** Which B2B Router environment the key belongs to. */
+  @IsIn(['staging', 'production'])
+  environment: DeviceEnvironment;
+
+  /** B2B Router API key. Stored encrypted and never returned; only its last 4 characters show. */
+  @IsString()
+  @Length(8, 200)
+  apiKey: string;
+
+  /** B2B Router API version; defaults to the version this service implements. @example "2026-03-02" */
+  @IsOptional()
+  @IsString()
+  apiVersion?: string;
+
+  /** B2B Router company account id. @example "12345" */
+  @Matches(/^\d{1,20}$/, { message: 'accountId must be digits' })
+  accountId: string;
+
+  /**
+   * Base URL of the B2B Router API; defaults from `environment`. Any other host must be on
+   * B2BROUTER_ALLOWED_HOSTS.
+   * @example "https://api-staging.b2brouter.net"
+   */
+  @IsOptional()
+  @IsString()
+  @Length(1, 300)
+  apiAddress?: string;
+
+  /** Disabled devices are never used. */
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  /** Secret B2B Router signs its webhooks with. Stored encrypted, never returned. */
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @Length(8, 200)
+  webhookSecret?: string | null;
+}
