@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
@@ -11,19 +11,34 @@ import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { AppLoggerModule } from './logging/logging.module';
 
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnv }),
-    AppLoggerModule,
-    DatabaseModule,
-    CryptoModule,
-    AuthModule,
-    HealthModule,
-    DevicesModule,
-  ],
-  providers: [
-    { provide: APP_PIPE, useValue: validationPipe },
-    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-  ],
-})
-export class AppModule {}
+/**
+ * Built by a function, not a static decorator: ConfigModule validates the environment when
+ * `forRoot` runs, so each start (and each test app) reads the environment as it is then.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          cache: true,
+          validate: validateEnv,
+          // Tests set their environment themselves; a developer's .env must not leak into them.
+          ignoreEnvFile: process.env.NODE_ENV === 'test',
+        }),
+        AppLoggerModule,
+        DatabaseModule,
+        CryptoModule,
+        AuthModule,
+        HealthModule,
+        DevicesModule,
+      ],
+      providers: [
+        { provide: APP_PIPE, useValue: validationPipe },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+}

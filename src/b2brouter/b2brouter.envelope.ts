@@ -29,8 +29,8 @@ export function readInvoicePage(
     throw unexpected(answer, req, 'the invoices are not a list of invoices');
   }
   const total = isRecord(meta) ? meta.total_count : undefined;
-  const totalCount = Number.isInteger(total) && (total as number) >= 0 ? (total as number) : undefined;
-  return totalCount === undefined ? { invoices } : { invoices, totalCount };
+  const counted = typeof total === 'number' && Number.isInteger(total) && total >= 0;
+  return counted ? { invoices, totalCount: total } : { invoices };
 }
 
 function envelope(
@@ -57,11 +57,7 @@ function isInvoice(value: unknown): value is B2bRouterInvoice {
   );
 }
 
-function unexpected(
-  answer: B2bRouterAnswer,
-  req: B2bRouterRequest,
-  what: string,
-): DomainError {
+function unexpected(answer: B2bRouterAnswer, req: B2bRouterRequest, what: string): DomainError {
   const call = `${req.method} ${req.path}`;
   const detail = `B2B Router gave an unexpected answer (${answer.status}) to ${call}: ${what}`;
   const remote = answer.requestId

@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '../common/errors/domain-error';
-import { readRemoteProblem, readRequestId, scrubKey } from './b2brouter.remote';
+import {
+  failureFromThrown,
+  isTransient,
+  retryAfterMs,
+  toDomainError,
+  type Failure,
+} from './b2brouter.failure';
+import { readRequestId, scrubKey } from './b2brouter.remote';
 import { SUPPORTED_API_VERSIONS, type B2bRouterConnection } from './b2brouter.types';
 
 export interface RetryPolicy {
@@ -27,11 +34,6 @@ export interface B2bRouterAnswer {
   body: Buffer;
   requestId?: string;
 }
-
-type Failure =
-  | { kind: 'timeout' }
-  | { kind: 'network'; reason: string }
-  | { kind: 'status'; answer: B2bRouterAnswer };
 
 /** Sends one call, replaying GETs on transient failures; throws only DomainError. */
 export async function exchange(
@@ -77,22 +79,26 @@ async function attemptOnce(
     });
     // The body is read under the same deadline, so a stalled download also times out.
     const body = Buffer.from(await res.arrayBuffer());
-    answer = { status: res.status, headers: res.headers, body, requestId: readRequestId(res.headers) };
+    answer = {
+      status: res.status,
+      headers: res.headers,
+      body,
+      requestId: readRequestId(res.headers),
+    };
   } catch (err) {
-    if (isTimeout(err)) return { kind: 'timeout' };
-    return { kind: 'network', reason: networkReason(err) };
+    return failureFromThrown(err);
   }
-  const ok = (answer.status >= 200 && answer.status < 300) || req.alsoAccept?.includes(answer.status);
+  const ok =
+    (answer.status >= 200 && answer.status < 300) || req.alsoAccept?.includes(answer.status);
   return ok ? answer : { kind: 'status', answer };
 }
 
 function buildUrl(conn: B2bRouterConnection, req: B2bRouterRequest): URL {
   if (!(SUPPORTED_API_VERSIONS as readonly string[]).includes(conn.apiVersion)) {
-    throw new DomainError(
-      'UNSUPPORTED_API_VERSION',
-      `B2B Router API version ${JSON.stringify(conn.apiVersion)} is not supported; ` +
-        `use one of ${SUPPORTED_API_VERSIONS.join(', ')}`,
-    );
+    const version = JSON.stringify(scrubKey(conn.apiVersion, conn.apiKey));
+    const supported = SUPPORTED_API_VERSIONS.join(', ');
+    const detail = `B2B Router API version ${version} is not supported; use one of ${supported}`;
+    throw new DomainError('UNSUPPORTED_API_VERSION', detail);
   }
   let url: URL;
   try {
@@ -109,79 +115,7 @@ function buildUrl(conn: B2bRouterConnection, req: B2bRouterRequest): URL {
   return url;
 }
 
-function isTransient(failure: Failure): boolean {
-  if (failure.kind !== 'status') return true;
-  return failure.answer.status === 429 || failure.answer.status >= 500;
-}
-
-function retryAfterMs(failure: Failure): number | undefined {
-  if (failure.kind !== 'status') return undefined;
-  const value = failure.answer.headers.get('Retry-After')?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
 function fullJitter(policy: RetryPolicy, attempt: number): number {
   const ceiling = Math.min(policy.maxRetryAfterMs, policy.backoffBaseMs * 2 ** (attempt - 1));
   return Math.random() * ceiling;
-}
-
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-}
-
-/** undici wraps the system error as `cause`: its code (ECONNREFUSED, ENOTFOUND…) says most. */
-function networkReason(err: unknown): string {
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  for (const candidate of [cause, err]) {
-    const code = (candidate as { code?: unknown } | null)?.code;
-    if (typeof code === 'string' && code) return code;
-  }
-  return cause instanceof Error ? cause.message : String(cause);
-}
-
-interface Context {
-  attempt: number;
-  wait: number | undefined;
-  policy: RetryPolicy;
-}
-
-function toDomainError(
-  failure: Failure,
-  conn: B2bRouterConnection,
-  url: URL,
-  req: B2bRouterRequest,
-  { attempt, wait, policy }: Context,
-): DomainError {
-  const after = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-  if (failure.kind === 'timeout') {
-    const detail = `B2B Router did not answer within ${policy.timeoutMs} ms${after}`;
-    return new DomainError('B2BROUTER_UNAVAILABLE', detail, { retryable: true });
-  }
-  if (failure.kind === 'network') {
-    const reason = scrubKey(failure.reason, conn.apiKey).slice(0, 200);
-    const detail = `Could not reach B2B Router at ${url.host}: ${reason}${after}`;
-    return new DomainError('B2BROUTER_UNAVAILABLE', detail, { retryable: true });
-  }
-  const { status, headers, body } = failure.answer;
-  const remote = readRemoteProblem(status, headers, body, conn.apiKey);
-  const call = `${req.method} ${url.pathname}`;
-  if (status === 429) {
-    const retryAfter = wait === undefined ? {} : { headers: { 'Retry-After': seconds(wait) } };
-    const detail = `B2B Router is rate limiting requests (429) on ${call}${after}`;
-    return new DomainError('B2BROUTER_UNAVAILABLE', detail, { retryable: true, remote, ...retryAfter });
-  }
-  if (status >= 500) {
-    const detail = `B2B Router answered ${status} to ${call}${after}`;
-    return new DomainError('B2BROUTER_UNAVAILABLE', detail, { retryable: true, remote });
-  }
-  const hint = status >= 300 && status < 400 ? ', a redirect (check the API address)' : '';
-  const detail = `B2B Router answered ${status}${hint} to ${call}`;
-  return new DomainError('B2BROUTER_REJECTED', detail, { retryable: false, remote });
-}
-
-function seconds(ms: number): string {
-  return String(Math.ceil(ms / 1000));
 }

@@ -17,6 +17,9 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     migrations,
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL 13+; PGlite has no uuid-ossp to install.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     migrationsRun: false,
     // A pool above one connection mixes protocol messages on PGlite; real Postgres gets a pool.
     extra: target.embedded

@@ -24,13 +24,13 @@ export class DeviceChecksService {
         account: { id: account.id, name: account.name, tinValue: account.tin_value ?? null },
       };
     } catch (error) {
-      if (!(error instanceof DomainError) || !error.remote) throw error;
+      if (!(error instanceof DomainError) || !error.code.startsWith('B2BROUTER_')) throw error;
       return {
         ok: false,
         problem: {
           code: error.code,
           message: explain(error, device.environment, device.accountId, device.apiVersion),
-          remote: error.remote,
+          ...(error.remote && { remote: error.remote }),
         },
       };
     }

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Runs the test suite on both databases the service supports, the embedded one (PGlite) and
+// PostgreSQL, then prints one closing line `N passed, N failed`.
+// Usage: npm test [-- <jest args>]; TEST_DBS=embedded (or postgres) runs one leg only.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const legs = (process.env.TEST_DBS ?? 'embedded,postgres').split(',').filter(Boolean);
+const extraArgs = process.argv.slice(2);
+const outDir = mkdtempSync(join(tmpdir(), 'b2brouter-jest-'));
+let passed = 0;
+let failed = 0;
+
+for (const db of legs) {
+  process.stdout.write(`\n=== Tests on ${db === 'postgres' ? 'PostgreSQL' : 'the embedded database (PGlite)'} ===\n`);
+  const outputFile = join(outDir, `${db}.json`);
+  const result = spawnSync(
+    process.execPath,
+    ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js',
+      '--json', `--outputFile=${outputFile}`, ...extraArgs],
+    { stdio: 'inherit', env: { ...process.env, TEST_DB: db } },
+  );
+  try {
+    const report = JSON.parse(readFileSync(outputFile, 'utf8'));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
+    process.stdout.write(`${db}: ${report.numPassedTests} passed, ${report.numFailedTests} failed\n`);
+  } catch {
+    failed += 1;
+    process.stdout.write(`${db}: jest did not report (exit ${result.status}); counted as a failure\n`);
+  }
+  if (result.status !== 0 && failed === 0) failed += 1;
+}
+
+process.stdout.write(`${passed} passed, ${failed} failed\n`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,104 @@
+import { DomainError } from '../common/errors/domain-error';
+import type { B2bRouterAnswer, B2bRouterRequest, RetryPolicy } from './b2brouter.http';
+import { readRemoteProblem, scrubKey } from './b2brouter.remote';
+import type { B2bRouterConnection } from './b2brouter.types';
+
+/** Why one attempt did not produce an answer the caller accepts. */
+export type Failure =
+  | { kind: 'timeout' }
+  | { kind: 'network'; reason: string }
+  | { kind: 'status'; answer: B2bRouterAnswer };
+
+export function isTransient(failure: Failure): boolean {
+  if (failure.kind !== 'status') return true;
+  return failure.answer.status === 429 || failure.answer.status >= 500;
+}
+
+export function retryAfterMs(failure: Failure): number | undefined {
+  if (failure.kind !== 'status') return undefined;
+  const value = failure.answer.headers.get('Retry-After')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+export function failureFromThrown(err: unknown): Failure {
+  return isTimeout(err) ? { kind: 'timeout' } : { kind: 'network', reason: networkReason(err) };
+}
+
+// Duck-typed rather than instanceof: fetch's DOMException and undici's errors may come from
+// another realm (as under jest), where instanceof Error is false.
+interface ThrownShape {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  cause?: unknown;
+}
+
+function shape(value: unknown): ThrownShape {
+  return typeof value === 'object' && value !== null ? value : {};
+}
+
+function isTimeout(err: unknown): boolean {
+  const { name } = shape(err);
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
+/** undici wraps the system error as `cause`: its code (ECONNREFUSED, ENOTFOUND…) says most. */
+function networkReason(err: unknown): string {
+  const outer = shape(err);
+  const inner = shape(outer.cause);
+  for (const candidate of [inner.code, outer.code, inner.message, outer.message]) {
+    if (typeof candidate === 'string' && candidate) return candidate;
+  }
+  return 'unknown network error';
+}
+
+export interface FailureContext {
+  attempt: number;
+  wait: number | undefined;
+  policy: RetryPolicy;
+}
+
+export function toDomainError(
+  failure: Failure,
+  conn: B2bRouterConnection,
+  url: URL,
+  req: B2bRouterRequest,
+  { attempt, wait, policy }: FailureContext,
+): DomainError {
+  const after = attempt > 1 ? ` (after ${attempt} attempts)` : '';
+  if (failure.kind === 'timeout') {
+    const detail = `B2B Router did not answer within ${policy.timeoutMs} ms${after}`;
+    return new DomainError('B2BROUTER_UNAVAILABLE', detail, { retryable: true });
+  }
+  if (failure.kind === 'network') {
+    const reason = scrubKey(failure.reason, conn.apiKey).slice(0, 200);
+    const detail = `Could not reach B2B Router at ${url.host}: ${reason}${after}`;
+    return new DomainError('B2BROUTER_UNAVAILABLE', detail, { retryable: true });
+  }
+  const { status, headers, body } = failure.answer;
+  const remote = readRemoteProblem(status, headers, body, conn.apiKey);
+  const call = `${req.method} ${url.pathname}`;
+  if (status === 429) {
+    const retryAfter = wait === undefined ? {} : { headers: { 'Retry-After': seconds(wait) } };
+    const detail = `B2B Router is rate limiting requests (429) on ${call}${after}`;
+    return new DomainError('B2BROUTER_UNAVAILABLE', detail, {
+      retryable: true,
+      remote,
+      ...retryAfter,
+    });
+  }
+  if (status >= 500) {
+    const detail = `B2B Router answered ${status} to ${call}${after}`;
+    return new DomainError('B2BROUTER_UNAVAILABLE', detail, { retryable: true, remote });
+  }
+  const hint = status >= 300 && status < 400 ? ', a redirect (check the API address)' : '';
+  const detail = `B2B Router answered ${status}${hint} to ${call}`;
+  return new DomainError('B2BROUTER_REJECTED', detail, { retryable: false, remote });
+}
+
+function seconds(ms: number): string {
+  return String(Math.ceil(ms / 1000));
+}
