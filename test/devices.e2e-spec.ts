@@ -62,7 +62,10 @@ describe('Devices', () => {
   });
 
   it('answers 404 DEVICE_NOT_FOUND for an unknown id and 400 for a malformed one', async () => {
-    const missing = await t.as('admin').get('/devices/7f1d3c1e-3f4b-4c1a-9f8e-1b2c3d4e5f60').expect(404);
+    const missing = await t
+      .as('admin')
+      .get('/devices/7f1d3c1e-3f4b-4c1a-9f8e-1b2c3d4e5f60')
+      .expect(404);
     expect(missing.body.code).toBe('DEVICE_NOT_FOUND');
     const malformed = await t.as('admin').get('/devices/not-a-uuid').expect(400);
     expect(malformed.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'id' }] });
@@ -101,7 +104,9 @@ describe('Devices', () => {
     expect(second.body.code).toBe('DEVICE_CONFLICT');
     await create({ name: 'Spare', enabled: false }).expect(201);
     await create({ workstationId: 'desk-1' }).expect(201);
-    expect((await create({ workstationId: 'desk-1' }).expect(409)).body.code).toBe('DEVICE_CONFLICT');
+    expect((await create({ workstationId: 'desk-1' }).expect(409)).body.code).toBe(
+      'DEVICE_CONFLICT',
+    );
     await create({ workstationId: 'desk-2' }).expect(201);
   });
 
@@ -112,7 +117,11 @@ describe('Devices', () => {
       .patch(`/devices/${device.id}`)
       .send({ apiKey: 'new_key_value_9999', apiVersion: '2026-04-20', name: 'Renamed' })
       .expect(200);
-    expect(res.body).toMatchObject({ name: 'Renamed', apiKeyHint: '…9999', apiVersion: '2026-04-20' });
+    expect(res.body).toMatchObject({
+      name: 'Renamed',
+      apiKeyHint: '…9999',
+      apiVersion: '2026-04-20',
+    });
     nock(STAGING, {
       reqheaders: { 'x-b2b-api-key': 'new_key_value_9999', 'x-b2b-api-version': '2026-04-20' },
     })
@@ -122,15 +131,23 @@ describe('Devices', () => {
     expect(test.body.ok).toBe(true);
   });
 
-  it('moves a device to the other environment with that environment\'s address', async () => {
+  it("moves a device to the other environment with that environment's address", async () => {
     const { body: device } = await create().expect(201);
-    const res = await t.as('admin').patch(`/devices/${device.id}`).send({ environment: 'production' }).expect(200);
+    const res = await t
+      .as('admin')
+      .patch(`/devices/${device.id}`)
+      .send({ environment: 'production' })
+      .expect(200);
     expect(res.body.apiAddress).toBe(PRODUCTION);
   });
 
   it('clears the webhook secret with null', async () => {
     const { body: device } = await create({ webhookSecret: 'whsec_0123456789' }).expect(201);
-    const res = await t.as('admin').patch(`/devices/${device.id}`).send({ webhookSecret: null }).expect(200);
+    const res = await t
+      .as('admin')
+      .patch(`/devices/${device.id}`)
+      .send({ webhookSecret: null })
+      .expect(200);
     expect(res.body.hasWebhookSecret).toBe(false);
   });
 
@@ -164,9 +181,13 @@ describe('Devices', () => {
       const { body: device } = await create().expect(201);
       nock(STAGING)
         .get('/accounts/4711')
-        .reply(status, { error: { code, message: `echo ${API_KEY}`, type: 'x' } }, {
-          'X-B2B-API-Request-Id': 'req-42',
-        });
+        .reply(
+          status,
+          { error: { code, message: `echo ${API_KEY}`, type: 'x' } },
+          {
+            'X-B2B-API-Request-Id': 'req-42',
+          },
+        );
       const res = await t.as('admin').post(`/devices/${device.id}/test`).expect(200);
       expect(res.body.ok).toBe(false);
       expect(res.body.problem.message).toMatch(words);
@@ -190,7 +211,11 @@ describe('Devices', () => {
       const res = await t.as('booking').get(`/devices/${device.id}/calculation-check`).expect(200);
       expect(res.body).toEqual({
         ok: true,
-        settings: { rounding_method: 'half_up', round_before_sum: false, apply_taxes_per_line: false },
+        settings: {
+          rounding_method: 'half_up',
+          round_before_sum: false,
+          apply_taxes_per_line: false,
+        },
         mismatches: [],
       });
     });
@@ -223,7 +248,11 @@ describe('Devices', () => {
       const { body: device } = await create().expect(201);
       nock(STAGING).get('/accounts/4711').times(3).reply(503, 'down');
       const res = await t.as('admin').get(`/devices/${device.id}/calculation-check`).expect(502);
-      expect(res.body).toMatchObject({ code: 'B2BROUTER_UNAVAILABLE', retryable: true, remote: { status: 503 } });
+      expect(res.body).toMatchObject({
+        code: 'B2BROUTER_UNAVAILABLE',
+        retryable: true,
+        remote: { status: 503 },
+      });
     });
   });
 });

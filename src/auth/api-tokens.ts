@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { ApiRole, Env } from '../config/env';
 import { loadOrCreateLocalSecret, randomToken } from '../config/local-secrets';
@@ -16,9 +16,10 @@ const digest = (token: string) => createHash('sha256').update(token).digest();
  * compares against every token in constant time, so timing reveals neither a token nor a prefix.
  */
 @Injectable()
-export class ApiTokens {
+export class ApiTokens implements OnApplicationBootstrap {
   private readonly logger = new Logger(ApiTokens.name);
   private readonly tokens: StoredToken[];
+  private generated?: { token: string; file: string };
 
   constructor(config: ConfigService<Env, true>) {
     const configured = config.get('API_TOKENS', { infer: true });
@@ -28,13 +29,18 @@ export class ApiTokens {
     }
     const dataDir = config.get('DATA_DIR', { infer: true });
     const { value, created } = loadOrCreateLocalSecret(dataDir, 'admin.token', randomToken);
-    if (created) {
-      this.logger.warn(
-        `API_TOKENS is not set: generated an admin token, kept in ${dataDir}/admin.token. ` +
-          `Use it as "Authorization: Bearer ${value}". It is not printed again.`,
-      );
-    }
+    if (created) this.generated = { token: value, file: `${dataDir}/admin.token` };
     this.tokens = [{ role: 'admin', digest: digest(value) }];
+  }
+
+  /** Printed once the app's logger is in place, so it reaches the same output as every log. */
+  onApplicationBootstrap(): void {
+    if (!this.generated) return;
+    this.logger.warn(
+      `API_TOKENS is not set: generated an admin token, kept in ${this.generated.file}. ` +
+        `Use it as "Authorization: Bearer ${this.generated.token}". It is not printed again.`,
+    );
+    this.generated = undefined;
   }
 
   roleOf(token: string): ApiRole | undefined {

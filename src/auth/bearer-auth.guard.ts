@@ -22,15 +22,22 @@ export class BearerAuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    const role = scheme?.toLowerCase() === 'bearer' && token ? this.tokens.roleOf(token) : undefined;
+    const role =
+      scheme?.toLowerCase() === 'bearer' && token ? this.tokens.roleOf(token) : undefined;
     if (!role) {
-      throw new DomainError('UNAUTHORIZED', 'Send "Authorization: Bearer <token>" with a valid token.');
+      throw new DomainError(
+        'UNAUTHORIZED',
+        'Send "Authorization: Bearer <token>" with a valid token.',
+      );
     }
     request.role = role;
 
     const allowed = this.reflector.getAllAndOverride<ApiRole[] | undefined>(ROLES_KEY, targets);
     if (allowed && !allowed.includes(role)) {
-      throw new DomainError('FORBIDDEN', `The ${role} role may not do this; it needs ${allowed.join(' or ')}.`);
+      throw new DomainError(
+        'FORBIDDEN',
+        `The ${role} role may not do this; it needs ${allowed.join(' or ')}.`,
+      );
     }
     return true;
   }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import nock from 'nock';
 import {
   BASE,
@@ -41,7 +42,9 @@ describe('B2bRouterClient calls', () => {
     'creates an invoice answered with %i, send flag outside the invoice',
     async (status) => {
       nock(BASE, { reqheaders: { 'content-type': 'application/json' } })
-        .post('/accounts/7/invoices', { invoice: invoiceInput, send_after_import: false })
+        .post('/accounts/7/invoices', (body: unknown) =>
+          isDeepStrictEqual(body, { invoice: invoiceInput, send_after_import: false }),
+        )
         .reply(status, { invoice: remoteInvoice() });
       await expect(client.createInvoice(conn, '7', invoiceInput)).resolves.toEqual(remoteInvoice());
     },

@@ -34,7 +34,7 @@ describe('B2bRouterClient error mapping', () => {
     });
   });
 
-  it('maps 401 invalid_api_key to B2BROUTER_REJECTED, reading the older request id header', async () => {
+  it('maps 401 invalid_api_key to B2BROUTER_REJECTED (older request id header)', async () => {
     nock(BASE)
       .get('/accounts/7')
       .reply(

@@ -2,23 +2,36 @@ import { z } from 'zod';
 
 const hostList = z
   .string()
-  .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/, 'each entry must be host or host:port')));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/, 'each entry must be host or host:port')),
+  );
 
 /** `role:token` pairs, comma-separated. Tokens are compared in constant time by the auth guard. */
 const apiTokens = z
   .string()
   .transform((s) =>
-    s.split(',').map((pair) => pair.trim()).filter(Boolean).map((pair) => {
-      const at = pair.indexOf(':');
-      return { role: at < 0 ? '' : pair.slice(0, at), token: at < 0 ? pair : pair.slice(at + 1) };
-    }),
+    s
+      .split(',')
+      .map((pair) => pair.trim())
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf(':');
+        return { role: at < 0 ? '' : pair.slice(0, at), token: at < 0 ? pair : pair.slice(at + 1) };
+      }),
   )
   .pipe(
     z
       .array(
         z.object({
-          role: z.enum(['admin', 'booking'], { message: 'each entry must be admin:<token> or booking:<token>' }),
+          role: z.enum(['admin', 'booking'], {
+            message: 'each entry must be admin:<token> or booking:<token>',
+          }),
           token: z.string().min(16, 'each token must have at least 16 characters'),
         }),
       )
@@ -35,7 +48,10 @@ export const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     DATABASE_URL: z.preprocess(
       emptyAsUndefined,
-      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+        .optional(),
     ),
     DATA_DIR: z.string().min(1).default('./data'),
     API_TOKENS: z.preprocess(emptyAsUndefined, apiTokens.optional()),
@@ -50,16 +66,27 @@ export const envSchema = z
     B2BROUTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
     NOTIFY_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
     NOTIFY_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16).optional()),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
       for (const key of ['API_TOKENS', 'SECRETS_KEY'] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
+        if (!env[key])
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'is required when NODE_ENV=production',
+          });
       }
     }
     if (env.NOTIFY_WEBHOOK_URL && !env.NOTIFY_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['NOTIFY_WEBHOOK_SECRET'], message: 'is required when NOTIFY_WEBHOOK_URL is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NOTIFY_WEBHOOK_SECRET'],
+        message: 'is required when NOTIFY_WEBHOOK_URL is set',
+      });
     }
   });
 
@@ -69,7 +96,7 @@ export type Env = z.infer<typeof envSchema>;
 export function validateEnv(raw: Record<string, unknown>): Env {
   const result = envSchema.safeParse(raw);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    const lines = result.error.issues.map((i) => `  ${String(i.path[0] ?? '(env)')}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join('\n')}`);
   }
   return result.data;

@@ -13,8 +13,11 @@ import { SecretBox } from './secret-box';
       useFactory: (config: ConfigService<Env, true>) => {
         const key =
           config.get('SECRETS_KEY', { infer: true }) ??
-          loadOrCreateLocalSecret(config.get('DATA_DIR', { infer: true }), 'secrets.key', randomSecret(32))
-            .value;
+          loadOrCreateLocalSecret(
+            config.get('DATA_DIR', { infer: true }),
+            'secrets.key',
+            randomSecret(32),
+          ).value;
         return new SecretBox(Buffer.from(key, 'base64'));
       },
     },

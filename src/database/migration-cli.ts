@@ -16,7 +16,9 @@ async function main(command: string): Promise<number> {
   const dataSource = await new DataSource(dataSourceOptions(target)).initialize();
   try {
     const applied = await runMigrations(dataSource);
-    process.stdout.write(`Applied ${applied.length} migration(s)${applied.length ? ': ' + applied.join(', ') : ''}\n`);
+    process.stdout.write(
+      `Applied ${applied.length} migration(s)${applied.length ? ': ' + applied.join(', ') : ''}\n`,
+    );
     if (command !== 'check') return 0;
     const pending = await dataSource.driver.createSchemaBuilder().log();
     if (pending.upQueries.length === 0) {

@@ -18,7 +18,10 @@ export class DeviceChecksService {
   async test(id: string): Promise<ConnectionTestDto> {
     const device = await this.devices.get(id);
     try {
-      const account = await this.b2brouter.getAccount(this.devices.connectionOf(device), device.accountId);
+      const account = await this.b2brouter.getAccount(
+        this.devices.connectionOf(device),
+        device.accountId,
+      );
       return {
         ok: true,
         account: { id: account.id, name: account.name, tinValue: account.tin_value ?? null },
@@ -38,7 +41,10 @@ export class DeviceChecksService {
 
   async calculationCheck(id: string): Promise<CalculationCheckDto> {
     const device = await this.devices.get(id);
-    const account = await this.b2brouter.getAccount(this.devices.connectionOf(device), device.accountId);
+    const account = await this.b2brouter.getAccount(
+      this.devices.connectionOf(device),
+      device.accountId,
+    );
     const settings = settingsOf(account);
     const mismatches = EXPECTED_CALCULATION_SETTINGS.flatMap(({ setting, expected, required }) => {
       const actual = settings[setting];
@@ -57,7 +63,12 @@ function settingsOf(account: B2bRouterAccount) {
   };
 }
 
-function explain(error: DomainError, environment: string, accountId: string, version: string): string {
+function explain(
+  error: DomainError,
+  environment: string,
+  accountId: string,
+  version: string,
+): string {
   const remote: RemoteProblem = error.remote ?? {};
   const said = remote.message ? ` B2B Router said: "${remote.message}".` : '';
   if (error.code === 'B2BROUTER_UNAVAILABLE') return `${error.detail}. Try again later.`;

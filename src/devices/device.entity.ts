@@ -12,7 +12,10 @@ export type DeviceEnvironment = 'staging' | 'production';
 /** One B2B Router connection. Secrets are stored sealed (see SecretBox), never in clear. */
 @Entity({ name: 'devices' })
 // At most one enabled default device, and one enabled device per workstation.
-@Index('uq_devices_enabled_default', ['enabled'], { unique: true, where: 'enabled AND workstation_id IS NULL' })
+@Index('uq_devices_enabled_default', ['enabled'], {
+  unique: true,
+  where: 'enabled AND workstation_id IS NULL',
+})
 @Index('uq_devices_enabled_workstation', ['workstationId'], { unique: true, where: 'enabled' })
 export class Device {
   @PrimaryGeneratedColumn('uuid')

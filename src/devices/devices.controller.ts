@@ -1,12 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Patch,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
 import { UuidParam } from '../common/uuid-param';
@@ -46,10 +38,7 @@ export class DevicesController {
   /** Changes any field; the next request uses the new values. */
   @Patch(':id')
   @Roles('admin')
-  async update(
-    @UuidParam() id: string,
-    @Body() dto: UpdateDeviceDto,
-  ): Promise<DeviceResponseDto> {
+  async update(@UuidParam() id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceResponseDto> {
     return DeviceResponseDto.fromEntity(await this.devices.update(id, dto));
   }
 

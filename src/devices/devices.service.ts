@@ -63,7 +63,8 @@ export class DevicesService {
     Object.assign(device, plain);
     if (apiVersion !== undefined) device.apiVersion = this.supportedVersion(apiVersion);
     // A device that followed its environment's default address keeps following it.
-    const address = apiAddress ?? (device.apiAddress === previousDefault ? undefined : device.apiAddress);
+    const address =
+      apiAddress ?? (device.apiAddress === previousDefault ? undefined : device.apiAddress);
     device.apiAddress = resolveApiAddress(address, device.environment, this.allowedHosts);
     this.setSecrets(device, { apiKey, webhookSecret });
     return this.save(device);
@@ -98,7 +99,10 @@ export class DevicesService {
     return device.webhookSecretSealed && this.secrets.decrypt(device.webhookSecretSealed);
   }
 
-  private setSecrets(device: Device, dto: { apiKey?: string; webhookSecret?: string | null }): void {
+  private setSecrets(
+    device: Device,
+    dto: { apiKey?: string; webhookSecret?: string | null },
+  ): void {
     if (dto.apiKey !== undefined) {
       device.apiKeySealed = this.secrets.encrypt(dto.apiKey);
       device.apiKeyHint = '…' + dto.apiKey.slice(-4);
@@ -113,7 +117,11 @@ export class DevicesService {
     throw new DomainError(
       'UNSUPPORTED_API_VERSION',
       `API version ${version} is not supported; use one of ${SUPPORTED_API_VERSIONS.join(', ')}.`,
-      { errors: [{ field: 'apiVersion', message: `must be one of ${SUPPORTED_API_VERSIONS.join(', ')}` }] },
+      {
+        errors: [
+          { field: 'apiVersion', message: `must be one of ${SUPPORTED_API_VERSIONS.join(', ')}` },
+        ],
+      },
     );
   }
 
@@ -122,7 +130,9 @@ export class DevicesService {
       return await this.devices.save(device);
     } catch (error) {
       if (isUniqueViolation(error)) {
-        const scope = device.workstationId ? `workstation ${device.workstationId}` : 'the default device';
+        const scope = device.workstationId
+          ? `workstation ${device.workstationId}`
+          : 'the default device';
         throw new DomainError(
           'DEVICE_CONFLICT',
           `Another enabled device already serves ${scope}; disable it first.`,

@@ -172,7 +172,11 @@ describe('computeTotals', () => {
 
   it('rounds the tax once per group, not once per line', () => {
     // Per line 0.005 would round to 0.01 three times; on the 0.30 base it is 0.015, so 0.02.
-    const totals = computeTotals([line('1', '0.10', '5'), line('1', '0.10', '5'), line('1', '0.10', '5')]);
+    const totals = computeTotals([
+      line('1', '0.10', '5'),
+      line('1', '0.10', '5'),
+      line('1', '0.10', '5'),
+    ]);
     expect(totals.taxes).toEqual([{ category: 'S', rate: '5', base: '0.30', amount: '0.02' }]);
     expect(totals.total).toBe('0.32');
   });
@@ -218,7 +222,9 @@ describe('computeTotals', () => {
   });
 
   it('accepts numbers for the decimal fields', () => {
-    const totals = computeTotals([{ quantity: 3, unitPrice: 33.333, taxRate: 21, taxCategory: 'S' }]);
+    const totals = computeTotals([
+      { quantity: 3, unitPrice: 33.333, taxRate: 21, taxCategory: 'S' },
+    ]);
     expect(totals.total).toBe('121.00');
   });
 
@@ -409,7 +415,10 @@ function referenceTotals(lines: TotalsLine[]) {
   const nets = lines.map((l) => {
     const q = toDigits(String(l.quantity));
     const p = toDigits(String(l.unitPrice));
-    return roundToCents({ digits: multiplyDigitStrings(q.digits, p.digits), scale: q.scale + p.scale });
+    return roundToCents({
+      digits: multiplyDigitStrings(q.digits, p.digits),
+      scale: q.scale + p.scale,
+    });
   });
   const groups: Array<{ category: string; rate: string; base: string }> = [];
   lines.forEach((l, i) => {

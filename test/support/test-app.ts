@@ -22,8 +22,11 @@ export interface TestApp {
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 export type AuthedAgent = Record<Method, (url: string) => request.Test>;
 
-/** Boots the real AppModule (global pipe, filter, guard, logger) against this run's database. */
-export async function createTestApp(): Promise<TestApp> {
+/**
+ * Boots the real AppModule (global pipe, filter, guard, logger) against this run's database,
+ * emptied first unless `keepData` (suites share one PostgreSQL database).
+ */
+export async function createTestApp({ keepData = false } = {}): Promise<TestApp> {
   nock.disableNetConnect();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
@@ -33,7 +36,7 @@ export async function createTestApp(): Promise<TestApp> {
   const dataSource = app.get(DataSource);
   const server = app.getHttpServer();
 
-  return {
+  const testApp: TestApp = {
     app,
     as(role) {
       const auth = `Bearer ${TEST_TOKENS[role]}`;
@@ -55,4 +58,6 @@ export async function createTestApp(): Promise<TestApp> {
       nock.enableNetConnect();
     },
   };
+  if (!keepData) await testApp.reset();
+  return testApp;
 }

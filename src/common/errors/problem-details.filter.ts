@@ -68,7 +68,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toDomainError(exception: unknown, request: Request & { id?: string }): DomainError {
     if (exception instanceof DomainError) return exception;
-    const parserCode = BODY_PARSER_ERRORS[(exception as { type?: string })?.type ?? ''];
+    // Nest wraps the body parser's error in an HttpException; its `type` says what went wrong.
+    const raw = exception instanceof HttpException ? exception.cause : exception;
+    const parserCode = BODY_PARSER_ERRORS[(raw as { type?: string } | undefined)?.type ?? ''];
     if (parserCode) return new DomainError(parserCode, this.parserDetail(parserCode));
     if (exception instanceof HttpException) {
       const code = HTTP_STATUS_CODES[exception.getStatus()];

@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { createTestApp, type TestApp } from './support/test-app';
+import { deviceBody } from './support/fixtures';
+
+describe('Restarts and first start', () => {
+  const saved = { API_TOKENS: process.env.API_TOKENS, SECRETS_KEY: process.env.SECRETS_KEY };
+  let lines: string[];
+  let spy: jest.SpyInstance;
+  let t: TestApp | undefined;
+
+  beforeEach(() => {
+    delete process.env.API_TOKENS;
+    delete process.env.SECRETS_KEY;
+    process.env.LOG_LEVEL = 'info';
+    lines = [];
+    spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(chunk.toString());
+      return true;
+    });
+  });
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+    spy.mockRestore();
+    Object.assign(process.env, saved, { LOG_LEVEL: 'silent' });
+  });
+
+  async function start(keepData = false): Promise<TestApp> {
+    await t?.close();
+    t = await createTestApp({ keepData });
+    return t;
+  }
+
+  it('generates an admin token and secrets key once, prints the token once, and keeps devices', async () => {
+    const dataDir = process.env.DATA_DIR!;
+    await start();
+    const tokenFile = join(dataDir, 'admin.token');
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    expect(existsSync(join(dataDir, 'secrets.key'))).toBe(true);
+    expect(lines.filter((l) => l.includes(token))).toHaveLength(1);
+
+    const server = () => request(t!.app.getHttpServer());
+    const created = await server()
+      .post('/devices')
+      .set('Authorization', `Bearer ${token}`)
+      .send(deviceBody())
+      .expect(201);
+    lines.length = 0;
+    await start(true);
+
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(token);
+    expect(lines.some((l) => l.includes(token))).toBe(false);
+    const res = await server()
+      .get(`/devices/${created.body.id}`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    // The key was sealed with the generated secrets key, which must have survived too.
+    expect(res.body.apiKeyHint).toBe('…c123');
+  });
+});
