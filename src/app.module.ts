@@ -7,6 +7,8 @@ import { validationPipe } from './common/validation';
 import { validateEnv } from './config/env';
 import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
+import { ContactsModule } from './contacts/contacts.module';
+import { InvoicesModule } from './invoices/invoices.module';
 import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { AppLoggerModule } from './logging/logging.module';
@@ -34,6 +36,8 @@ export class AppModule {
         AuthModule,
         HealthModule,
         DevicesModule,
+        ContactsModule,
+        InvoicesModule,
       ],
       providers: [
         { provide: APP_PIPE, useValue: validationPipe },

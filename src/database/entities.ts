@@ -1,4 +1,9 @@
+import { Contact } from '../contacts/contact.entity';
 import { Device } from '../devices/device.entity';
+import { InvoiceEvent } from '../invoices/invoice-event.entity';
+import { InvoiceLine } from '../invoices/invoice-line.entity';
+import { Invoice } from '../invoices/invoice.entity';
+import { ProjectXref } from '../invoices/project-xref.entity';
 
 /** Every entity, listed once for the app, the migration scripts and the tests. */
-export const entities = [Device];
+export const entities = [Device, Contact, Invoice, InvoiceLine, InvoiceEvent, ProjectXref];

@@ -34,6 +34,10 @@ export class DevicesService {
     return this.devices.find({ order: { createdAt: 'ASC' } });
   }
 
+  findById(id: string): Promise<Device | null> {
+    return this.devices.findOneBy({ id });
+  }
+
   async get(id: string): Promise<Device> {
     const device = await this.devices.findOneBy({ id });
     if (!device) throw new DomainError('DEVICE_NOT_FOUND', `There is no device ${id}.`);

@@ -1,0 +1,68 @@
+/**
+ * Options of `npm run bench`. Each comes from argv (`--n 2000` or `--n=2000`), else from the
+ * environment, else from its default, so CI can set them either way.
+ */
+export interface BenchOptions {
+  /** Invoices registered. */
+  n: number;
+  /** Register calls in flight at once. */
+  concurrency: number;
+  /** Delay the mock B2B Router adds to every answer, in ms. */
+  latencyMs: number;
+  /** Register a sample a second time and check that nothing more reached B2B Router. */
+  repeat: boolean;
+  /** A real PostgreSQL; unset: the service's embedded database. */
+  databaseUrl?: string;
+}
+
+export const USAGE = `Usage: npm run bench -- [--n 2000] [--concurrency 20] [--latency 0] [--no-repeat]
+  env: BENCH_N, BENCH_CONCURRENCY, BENCH_LATENCY_MS, BENCH_REPEAT=0|1,
+       BENCH_DATABASE_URL=postgres://… (default: the embedded database)`;
+
+const FLAGS = {
+  n: 'BENCH_N',
+  concurrency: 'BENCH_CONCURRENCY',
+  latency: 'BENCH_LATENCY_MS',
+  repeat: 'BENCH_REPEAT',
+  'database-url': 'BENCH_DATABASE_URL',
+} as const;
+type Flag = keyof typeof FLAGS;
+
+export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const given = new Map<Flag, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') throw new Error(USAGE);
+    if (arg === '--no-repeat') {
+      given.set('repeat', 'false');
+      continue;
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const flag = match?.[1];
+    if (!match || !flag || !(flag in FLAGS)) throw new Error(`Unknown argument ${arg}\n${USAGE}`);
+    // `--repeat` alone switches it on; every other flag takes a value.
+    const value = match[2] ?? (flag === 'repeat' ? 'true' : argv[++i]);
+    if (value === undefined) throw new Error(`--${flag} needs a value\n${USAGE}`);
+    given.set(flag as Flag, value);
+  }
+  const raw = (flag: Flag) => given.get(flag) ?? env[FLAGS[flag]] ?? undefined;
+  return {
+    n: integer('n', raw('n') ?? '2000', 1),
+    concurrency: integer('concurrency', raw('concurrency') ?? '20', 1),
+    latencyMs: integer('latency', raw('latency') ?? '0', 0),
+    repeat: boolean('repeat', raw('repeat') ?? 'true'),
+    databaseUrl: raw('database-url') || undefined,
+  };
+}
+
+function integer(flag: Flag, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} must be an integer ≥ ${min}`);
+  return n;
+}
+
+function boolean(flag: Flag, value: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new Error(`--${flag} must be true or false`);
+}

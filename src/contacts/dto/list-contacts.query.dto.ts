@@ -1,0 +1,24 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export class ListContactsQueryDto {
+  /** Only contacts with exactly this VAT number, as stored. @example "ESB12345674" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  vatNumber?: string;
+
+  /** Only contacts with exactly this e-mail address. @example "billing@acme.example" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  email?: string;
+
+  /** At most this many contacts, oldest first. @example 100 */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}

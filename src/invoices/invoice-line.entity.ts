@@ -1,0 +1,41 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Invoice } from './invoice.entity';
+
+/** Decimals are numeric columns, read back as strings: never a float on the way. */
+@Entity({ name: 'invoice_lines' })
+export class InvoiceLine {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'invoice_id', type: 'uuid' })
+  invoiceId: string;
+
+  @ManyToOne(() => Invoice, (invoice) => invoice.lines, {
+    onDelete: 'CASCADE',
+    orphanedRowAction: 'delete',
+  })
+  @JoinColumn({ name: 'invoice_id' })
+  invoice?: Invoice;
+
+  @Column({ type: 'int' })
+  position: number;
+
+  @Column({ type: 'varchar', length: 500 })
+  description: string;
+
+  @Column({ type: 'numeric', precision: 18, scale: 6 })
+  quantity: string;
+
+  @Column({ name: 'unit_price', type: 'numeric', precision: 18, scale: 6 })
+  unitPrice: string;
+
+  @Column({ name: 'tax_rate', type: 'numeric', precision: 7, scale: 4 })
+  taxRate: string;
+
+  @Column({ name: 'tax_category', type: 'varchar', length: 3, default: 'S' })
+  taxCategory: string;
+
+  /** quantity × unitPrice rounded half up to cents. */
+  @Column({ type: 'numeric', precision: 14, scale: 2 })
+  net: string;
+}

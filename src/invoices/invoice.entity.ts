@@ -1,0 +1,140 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Generated,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Contact } from '../contacts/contact.entity';
+import { InvoiceLine } from './invoice-line.entity';
+
+export type InvoiceType = 'invoice' | 'credit_note';
+export type InvoiceStatus = 'draft' | 'confirmed' | 'cancelled';
+export type RegistrationState =
+  'not_registered' | 'in_progress' | 'registered' | 'failed' | 'linked';
+
+/** What the last failed registration said; shown to operators as `registration.lastError`. */
+export interface RegistrationError {
+  code: string;
+  message: string;
+  at: string;
+  retryable?: boolean;
+  remote?: { status?: number; code?: string; message?: string; requestId?: string };
+}
+
+@Entity({ name: 'invoices' })
+@Index('ix_invoices_contact', ['contactId'])
+@Index('ix_invoices_status_seq', ['status', 'seq'])
+@Index('ix_invoices_registration_seq', ['registrationState', 'seq'])
+export class Invoice {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Insertion order, for keyset pagination (timestamps can tie). */
+  @Column({ type: 'bigint', unique: true })
+  @Generated('increment')
+  seq: string;
+
+  @Column({ type: 'varchar', length: 64, unique: true })
+  number: string;
+
+  @Column({ type: 'varchar', length: 20, default: 'invoice' })
+  type: InvoiceType;
+
+  @Column({ name: 'original_invoice_id', type: 'uuid', nullable: true })
+  originalInvoiceId: string | null;
+
+  @ManyToOne(() => Invoice, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'original_invoice_id' })
+  originalInvoice?: Invoice;
+
+  @Column({ name: 'contact_id', type: 'uuid' })
+  contactId: string;
+
+  @ManyToOne(() => Contact, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'contact_id' })
+  contact?: Contact;
+
+  @Column({ name: 'project_id', type: 'varchar', length: 100, nullable: true })
+  projectId: string | null;
+
+  @Column({ name: 'issue_date', type: 'date' })
+  issueDate: string;
+
+  @Column({ name: 'due_date', type: 'date', nullable: true })
+  dueDate: string | null;
+
+  @Column({ type: 'char', length: 3, default: 'EUR' })
+  currency: string;
+
+  @Column({ type: 'varchar', length: 20, default: 'draft' })
+  status: InvoiceStatus;
+
+  @OneToMany(() => InvoiceLine, (line) => line.invoice, { cascade: true })
+  lines: InvoiceLine[];
+
+  @Column({ type: 'numeric', precision: 14, scale: 2 })
+  subtotal: string;
+
+  @Column({ name: 'tax_total', type: 'numeric', precision: 14, scale: 2 })
+  taxTotal: string;
+
+  @Column({ type: 'numeric', precision: 14, scale: 2 })
+  total: string;
+
+  /** B2B Router's reference once registered or linked; null otherwise. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  reference: string | null;
+
+  @Column({ name: 'registration_state', type: 'varchar', length: 20, default: 'not_registered' })
+  registrationState: RegistrationState;
+
+  /** Stored the moment B2B Router answers a create, so no retry ever creates it again. */
+  @Column({ name: 'b2brouter_invoice_id', type: 'bigint', nullable: true, unique: true })
+  b2brouterInvoiceId: string | null;
+
+  /** The device (B2B Router account) the remote invoice lives in. */
+  @Column({ name: 'registration_device_id', type: 'uuid', nullable: true })
+  registrationDeviceId: string | null;
+
+  @Column({ name: 'b2brouter_environment', type: 'varchar', length: 20, nullable: true })
+  b2brouterEnvironment: 'staging' | 'production' | null;
+
+  @Column({ name: 'remote_state', type: 'varchar', length: 30, nullable: true })
+  remoteState: string | null;
+
+  @Column({ name: 'registered_at', type: 'timestamptz', nullable: true })
+  registeredAt: Date | null;
+
+  @Column({ name: 'last_error', type: 'jsonb', nullable: true })
+  lastError: RegistrationError | null;
+
+  /** Who holds the registration now, and until when (a crashed holder's lease expires). */
+  @Column({ name: 'lease_token', type: 'uuid', nullable: true })
+  leaseToken: string | null;
+
+  @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
+  leaseUntil: Date | null;
+
+  /** Set before the create call: a create with no stored id may still have happened. */
+  @Column({ name: 'create_attempted_at', type: 'timestamptz', nullable: true })
+  createAttemptedAt: Date | null;
+
+  /** Set before the send call: a send whose answer was lost may still have happened. */
+  @Column({ name: 'send_attempted_at', type: 'timestamptz', nullable: true })
+  sendAttemptedAt: Date | null;
+
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { B2bRouterModule } from '../b2brouter/b2brouter.module';
+import { Contact } from '../contacts/contact.entity';
+import { DevicesModule } from '../devices/devices.module';
+import { InvoiceEvent } from './invoice-event.entity';
+import { InvoiceEventsService } from './invoice-events.service';
+import { InvoiceLine } from './invoice-line.entity';
+import { InvoiceListingService } from './invoice-listing.service';
+import { Invoice } from './invoice.entity';
+import { InvoicesController } from './invoices.controller';
+import { InvoicesService } from './invoices.service';
+import { ProjectXref } from './project-xref.entity';
+import { RegistrationChecksService } from './registration/registration-checks.service';
+import { RegistrationResults } from './registration/registration-results';
+import { RegistrationStore } from './registration/registration-store';
+import { RegistrationService } from './registration/registration.service';
+import { RemoteInvoiceMatcher } from './registration/remote-invoice-matcher';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Invoice, InvoiceLine, InvoiceEvent, ProjectXref, Contact]),
+    DevicesModule,
+    B2bRouterModule,
+  ],
+  controllers: [InvoicesController],
+  providers: [
+    InvoicesService,
+    InvoiceListingService,
+    InvoiceEventsService,
+    RegistrationChecksService,
+    RegistrationStore,
+    RegistrationService,
+    RegistrationResults,
+    RemoteInvoiceMatcher,
+  ],
+})
+export class InvoicesModule {}

@@ -1,0 +1,235 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import { Contact } from '../contacts/contact.entity';
+import { isUniqueViolation } from '../database/postgres-errors';
+import type { CreateInvoiceDto } from './dto/create-invoice.dto';
+import type { InvoiceLineDto } from './dto/invoice-line.dto';
+import type { UpdateInvoiceDto } from './dto/update-invoice.dto';
+import { InvoiceEventsService } from './invoice-events.service';
+import { InvoiceLine } from './invoice-line.entity';
+import { Invoice, type InvoiceStatus } from './invoice.entity';
+import { computeTotals } from './money';
+import { ProjectXref } from './project-xref.entity';
+
+/** Invoices and their local lifecycle: draft → confirmed → cancelled. */
+@Injectable()
+export class InvoicesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Invoice) private readonly invoices: Repository<Invoice>,
+    @InjectRepository(ProjectXref) private readonly xrefs: Repository<ProjectXref>,
+    private readonly events: InvoiceEventsService,
+  ) {}
+
+  async get(id: string, manager: EntityManager = this.invoices.manager): Promise<Invoice> {
+    const invoice = await manager.findOne(Invoice, { where: { id }, relations: { lines: true } });
+    if (!invoice) throw new DomainError('INVOICE_NOT_FOUND', `There is no invoice ${id}.`);
+    return invoice;
+  }
+
+  xrefOf(invoiceId: string): Promise<ProjectXref | null> {
+    return this.xrefs.findOneBy({ invoiceId });
+  }
+
+  async create(dto: CreateInvoiceDto): Promise<Invoice> {
+    return this.write(async (m) => {
+      const invoice = m.create(Invoice, {
+        number: dto.number,
+        type: dto.type ?? 'invoice',
+        originalInvoiceId: dto.originalInvoiceId ?? null,
+        contactId: dto.contactId,
+        projectId: dto.projectId ?? null,
+        issueDate: dto.issueDate,
+        dueDate: dto.dueDate ?? null,
+        currency: dto.currency ?? 'EUR',
+        status: 'draft',
+      });
+      await this.checkReferences(m, invoice);
+      this.setLines(invoice, dto.lines);
+      const saved = await m.save(invoice);
+      await this.events.record(m, saved.id, 'created', {
+        details: { number: saved.number, total: saved.total },
+      });
+      return saved;
+    });
+  }
+
+  async update(id: string, dto: UpdateInvoiceDto): Promise<Invoice> {
+    return this.write(async (m) => {
+      const invoice = await this.lockedDraft(m, id, 'edited');
+      const { lines, ...fields } = dto;
+      Object.assign(invoice, fields);
+      if (invoice.type === 'invoice') invoice.originalInvoiceId = null;
+      await this.checkReferences(m, invoice);
+      if (lines) {
+        await m.delete(InvoiceLine, { invoiceId: id });
+        this.setLines(invoice, lines);
+      }
+      await m.save(invoice);
+      await this.events.record(m, id, 'updated', { details: { fields: Object.keys(dto) } });
+      return this.get(id, m);
+    });
+  }
+
+  async confirm(id: string): Promise<Invoice> {
+    return this.transition(id, 'confirmed', ['draft']);
+  }
+
+  /** A registered invoice, or one that may exist at B2B Router already, cannot be cancelled. */
+  async cancel(id: string): Promise<Invoice> {
+    return this.transition(id, 'cancelled', ['draft', 'confirmed']);
+  }
+
+  private async transition(id: string, to: InvoiceStatus, from: InvoiceStatus[]): Promise<Invoice> {
+    return this.write(async (m) => {
+      const invoice = await this.lock(m, id);
+      if (invoice.status === to) return invoice;
+      if (to === 'cancelled') this.assertNotAtB2bRouter(invoice);
+      if (!from.includes(invoice.status)) {
+        throw new DomainError(
+          'INVOICE_STATE_CONFLICT',
+          `Invoice ${invoice.number} is ${invoice.status}; it cannot become ${to}.`,
+        );
+      }
+      invoice.status = to;
+      await m.save(invoice);
+      await this.events.record(m, id, to);
+      return invoice;
+    });
+  }
+
+  private assertNotAtB2bRouter(invoice: Invoice): void {
+    if (invoice.registrationState === 'registered' || invoice.registrationState === 'linked') {
+      throw new DomainError(
+        'ALREADY_REGISTERED',
+        `Invoice ${invoice.number} is registered at B2B Router; issue a credit note instead.`,
+      );
+    }
+    if (
+      invoice.registrationState === 'in_progress' ||
+      invoice.b2brouterInvoiceId !== null ||
+      invoice.createAttemptedAt
+    ) {
+      throw new DomainError(
+        'INVOICE_STATE_CONFLICT',
+        `Invoice ${invoice.number} may already exist at B2B Router; register it again to finish, then issue a credit note.`,
+      );
+    }
+  }
+
+  /** Row lock, so concurrent edits, confirmations and registrations take turns. */
+  async lock(m: EntityManager, id: string): Promise<Invoice> {
+    const invoice = await m.findOne(Invoice, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!invoice) throw new DomainError('INVOICE_NOT_FOUND', `There is no invoice ${id}.`);
+    return invoice;
+  }
+
+  private async lockedDraft(m: EntityManager, id: string, verb: string): Promise<Invoice> {
+    const invoice = await this.lock(m, id);
+    if (invoice.status !== 'draft') {
+      throw new DomainError(
+        'INVOICE_NOT_EDITABLE',
+        `Invoice ${invoice.number} is ${invoice.status}; only a draft can be ${verb}.`,
+      );
+    }
+    return invoice;
+  }
+
+  private setLines(invoice: Invoice, lines: InvoiceLineDto[]): void {
+    let totals;
+    try {
+      totals = computeTotals(lines.map((l) => ({ ...l, taxCategory: l.taxCategory ?? 'S' })));
+    } catch (error) {
+      throw new DomainError('VALIDATION_FAILED', (error as Error).message, {
+        errors: [{ field: 'lines', message: (error as Error).message }],
+      });
+    }
+    invoice.lines = lines.map((l, position) =>
+      Object.assign(new InvoiceLine(), {
+        position,
+        description: l.description,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+        taxRate: l.taxRate,
+        taxCategory: l.taxCategory ?? 'S',
+        net: totals.lines[position].net,
+      }),
+    );
+    invoice.subtotal = totals.subtotal;
+    invoice.taxTotal = totals.taxTotal;
+    invoice.total = totals.total;
+  }
+
+  private async checkReferences(m: EntityManager, invoice: Invoice): Promise<void> {
+    if (invoice.dueDate && invoice.dueDate < invoice.issueDate) {
+      throw invalid('dueDate', 'must not be before issueDate');
+    }
+    if (!(await m.existsBy(Contact, { id: invoice.contactId }))) {
+      throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${invoice.contactId}.`, {
+        errors: [{ field: 'contactId', message: 'no such contact' }],
+      });
+    }
+    if (invoice.type === 'credit_note') await this.checkOriginal(m, invoice);
+  }
+
+  /** A credit note corrects one invoice of the same contact and currency. */
+  private async checkOriginal(m: EntityManager, note: Invoice): Promise<void> {
+    if (!note.originalInvoiceId)
+      throw invalid('originalInvoiceId', 'is required for a credit note');
+    const original = await m.findOneBy(Invoice, { id: note.originalInvoiceId });
+    if (!original) {
+      throw new DomainError(
+        'ORIGINAL_INVOICE_NOT_FOUND',
+        `There is no invoice ${note.originalInvoiceId}.`,
+        {
+          errors: [{ field: 'originalInvoiceId', message: 'no such invoice' }],
+        },
+      );
+    }
+    const problems = [
+      original.type !== 'invoice' && {
+        field: 'originalInvoiceId',
+        message: 'must be an invoice, not a credit note',
+      },
+      original.contactId !== note.contactId && {
+        field: 'contactId',
+        message: `must be the original's contact ${original.contactId}`,
+      },
+      original.currency !== note.currency && {
+        field: 'currency',
+        message: `must be the original's currency ${original.currency}`,
+      },
+    ].filter((p) => p !== false);
+    if (problems.length > 0) {
+      throw new DomainError(
+        'INVALID_CREDIT_NOTE',
+        `Credit note ${note.number} does not match invoice ${original.number}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`,
+        { errors: problems },
+      );
+    }
+  }
+
+  private async write<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new DomainError('INVOICE_NUMBER_TAKEN', 'Another invoice already has this number.', {
+          errors: [{ field: 'number', message: 'already exists' }],
+        });
+      }
+      throw error;
+    }
+  }
+}
+
+function invalid(field: string, message: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', `${field} ${message}.`, {
+    errors: [{ field, message }],
+  });
+}

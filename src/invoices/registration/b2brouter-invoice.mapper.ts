@@ -1,0 +1,72 @@
+import type { B2bRouterInvoiceInput } from '../../b2brouter/b2brouter.types';
+import type { Contact } from '../../contacts/contact.entity';
+import { normalizeVat, tinScheme } from '../../contacts/vat';
+import type { Invoice } from '../invoice.entity';
+import { trimDecimal } from '../decimal-text';
+import { negate } from '../money';
+
+/**
+ * Spain's credit note is a rectifying invoice with negative amounts; elsewhere B2B Router takes
+ * `is_credit_note` with positive amounts (API-NOTES, "Credit notes"). The contact's country
+ * decides, since our booking systems invoice customers of their own country.
+ */
+export const usesSpanishRectification = (contact: Contact) => contact.country === 'ES';
+
+/** Our invoice as B2B Router's create call wants it, contact inline. */
+export function toB2bRouterInvoice(
+  invoice: Invoice,
+  contact: Contact,
+  original: Invoice | null,
+): B2bRouterInvoiceInput {
+  const spanish = usesSpanishRectification(contact);
+  const creditNote = invoice.type === 'credit_note';
+  const negative = creditNote && spanish;
+  const vat = contact.vatNumber ? normalizeVat(contact.vatNumber) : undefined;
+  return {
+    type: 'IssuedInvoice',
+    number: invoice.number,
+    date: invoice.issueDate,
+    ...(invoice.dueDate && { due_date: invoice.dueDate }),
+    currency: invoice.currency,
+    ...(contact.language && { language: contact.language.slice(0, 2).toLowerCase() }),
+    ...(invoice.projectId && { extra_info: `Project ${invoice.projectId}` }),
+    ...(creditNote &&
+      original && {
+        amended_number: original.number,
+        amended_date: original.issueDate,
+        ...(spanish ? { amend_reason: 'R1' } : { is_credit_note: true }),
+      }),
+    contact: {
+      name: contact.name,
+      // Registration checks refuse a contact without e-mail before this is built.
+      email: contact.email ?? '',
+      ...(vat && { tin_value: vat, tin_scheme: tinScheme(contact.country) }),
+      country: contact.country.toLowerCase(),
+      ...(contact.address && { address: contact.address }),
+      ...(contact.city && { city: contact.city }),
+      ...(contact.postalCode && { postalcode: contact.postalCode }),
+      ...(contact.province && { province: contact.province }),
+    },
+    invoice_lines_attributes: [...invoice.lines]
+      .sort((a, b) => a.position - b.position)
+      .map((line) => ({
+        description: line.description,
+        quantity: trimDecimal(negative ? negate(line.quantity) : line.quantity, 0),
+        price: trimDecimal(line.unitPrice, 2),
+        taxes_attributes: [
+          {
+            name: spanish ? 'IVA' : 'VAT',
+            category: line.taxCategory,
+            percent: trimDecimal(line.taxRate, 0),
+          },
+        ],
+      })),
+  };
+}
+
+/** The total B2B Router should compute for what we send (negative for a Spanish rectification). */
+export function expectedRemoteTotal(invoice: Invoice, contact: Contact): string {
+  return invoice.type === 'credit_note' && usesSpanishRectification(contact)
+    ? negate(invoice.total)
+    : invoice.total;
+}

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Contact } from '../../contacts/contact.entity';
+import { RegistrationResultDto } from '../dto/registration-result.dto';
+import type { Invoice } from '../invoice.entity';
+import { ProjectXref } from '../project-xref.entity';
+
+/** The answer of a successful (or repeated) registration. */
+@Injectable()
+export class RegistrationResults {
+  constructor(
+    @InjectRepository(ProjectXref) private readonly xrefs: Repository<ProjectXref>,
+    @InjectRepository(Contact) private readonly contacts: Repository<Contact>,
+  ) {}
+
+  async of(invoice: Invoice): Promise<RegistrationResultDto> {
+    const [xref, contact] = await Promise.all([
+      this.xrefs.findOneBy({ invoiceId: invoice.id }),
+      this.contacts.findOneBy({ id: invoice.contactId }),
+    ]);
+    return RegistrationResultDto.of(invoice, xref, contact?.email ?? null);
+  }
+}

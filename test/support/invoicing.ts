@@ -1,0 +1,86 @@
+import nock from 'nock';
+import type { TestApp } from './test-app';
+import { deviceBody, STAGING } from './fixtures';
+
+export const ACCOUNT = '4711';
+
+export async function createDevice(t: TestApp, overrides: Record<string, unknown> = {}) {
+  return (await t.as('admin').post('/devices').send(deviceBody(overrides)).expect(201)).body;
+}
+
+export async function createContact(t: TestApp, overrides: Record<string, unknown> = {}) {
+  const body = {
+    name: 'Traducciones Norte SL',
+    email: 'billing@norte.example',
+    vatNumber: 'ESB12345674',
+    country: 'ES',
+    address: 'Calle Mayor 1',
+    city: 'Bilbao',
+    postalCode: '48001',
+    province: 'Bizkaia',
+    language: 'es',
+    ...overrides,
+  };
+  return (await t.as('booking').post('/contacts').send(body).expect(201)).body;
+}
+
+let numbers = 0;
+export const nextNumber = () => `INV-${Date.now()}-${++numbers}`;
+
+export async function createInvoice(
+  t: TestApp,
+  contactId: string,
+  overrides: Record<string, unknown> = {},
+) {
+  const body = {
+    number: nextNumber(),
+    contactId,
+    projectId: 'PRJ-7',
+    issueDate: '2026-11-20',
+    dueDate: '2026-12-20',
+    lines: [
+      { description: 'Court rental', quantity: '2', unitPrice: '40.00', taxRate: '21' },
+      { description: 'Racket hire', quantity: 1, unitPrice: '20', taxRate: '21' },
+    ],
+    ...overrides,
+  };
+  return (await t.as('booking').post('/invoices').send(body).expect(201)).body;
+}
+
+export async function confirmedInvoice(
+  t: TestApp,
+  contactId: string,
+  overrides: Record<string, unknown> = {},
+) {
+  const invoice = await createInvoice(t, contactId, overrides);
+  await t.as('booking').post(`/invoices/${invoice.id}/confirm`).expect(200);
+  return invoice;
+}
+
+/** The B2B Router invoice an answer to create, get or list carries. */
+export function remoteInvoice(id: number, number: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id,
+    number,
+    state: 'new',
+    date: '2026-11-20',
+    total: '121.00',
+    contact: { tin_value: 'ESB12345674' },
+    ...overrides,
+  };
+}
+
+/** Records every request B2B Router receives, so tests assert exactly what was called. */
+export function b2brouter(base = STAGING) {
+  const calls: Array<{ method: string; path: string; body: unknown }> = [];
+  const scope = nock(base);
+  scope.on('request', (req, _interceptor, body) => {
+    calls.push({ method: req.method, path: req.path, body: body ? JSON.parse(body) : undefined });
+  });
+  return {
+    scope,
+    calls,
+    count: (method: string, pathPrefix: string) =>
+      calls.filter((c) => c.method === method && c.path.startsWith(pathPrefix)).length,
+  };
+}
