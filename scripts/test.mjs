@@ -23,7 +23,8 @@ for (const db of legs) {
     ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js',
       // --forceExit: a handle a failed test leaves open must not hang CI until its time limit.
       '--json', `--outputFile=${outputFile}`, '--forceExit', ...legArgs(db)],
-    { stdio: 'inherit', env: { ...process.env, TEST_DB: db } },
+    // Each run migrates its own embedded template, so concurrent runs cannot clobber it.
+    { stdio: 'inherit', env: { ...process.env, TEST_DB: db, TEST_TEMPLATE_DIR: join(outDir, 'template') } },
   );
   try {
     const report = JSON.parse(readFileSync(outputFile, 'utf8'));

@@ -18,7 +18,7 @@ Object.assign(process.env, {
   DATA_DIR: dataDir,
   API_TOKENS: `admin:${TEST_TOKENS.admin},booking:${TEST_TOKENS.booking}`,
   SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
-  B2BROUTER_TIMEOUT_MS: '1000',
+  B2BROUTER_TIMEOUT_MS: '500',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
 });
 delete process.env.B2BROUTER_ALLOWED_HOSTS;
