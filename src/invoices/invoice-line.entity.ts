@@ -1,4 +1,11 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { Invoice } from './invoice.entity';
 
 /** Decimals are numeric columns, read back as strings: never a float on the way. */
@@ -15,7 +22,8 @@ export class InvoiceLine {
     orphanedRowAction: 'delete',
   })
   @JoinColumn({ name: 'invoice_id' })
-  invoice?: Invoice;
+  // Relation<>: the two entities import each other, and decorator metadata must not touch Invoice early.
+  invoice?: Relation<Invoice>;
 
   @Column({ type: 'int' })
   position: number;

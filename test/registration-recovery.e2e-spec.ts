@@ -1,0 +1,163 @@
+import nock from 'nock';
+import { DataSource } from 'typeorm';
+import { RegistrationStore } from '../src/invoices/registration/registration-store';
+import { TEST_DB } from './support/databases';
+import {
+  ACCOUNT,
+  b2brouter,
+  confirmedInvoice,
+  createContact,
+  createDevice,
+  remoteInvoice,
+} from './support/invoicing';
+import { createTestApp, type TestApp } from './support/test-app';
+
+const CREATE = `/accounts/${ACCOUNT}/invoices`;
+
+/** At most one create and one send, whatever the races and crashes. */
+describe('Registration under concurrency and crashes', () => {
+  let t: TestApp;
+  let invoice: { id: string; number: string };
+  let mock: ReturnType<typeof b2brouter>;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    await t.reset();
+    await createDevice(t);
+    invoice = await confirmedInvoice(t, (await createContact(t)).id);
+    mock = b2brouter();
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    expect(nock.pendingMocks()).toEqual([]);
+    nock.cleanAll();
+  });
+
+  const register = (app = t) => app.as('booking').post(`/invoices/${invoice.id}/register`);
+  const lookupUrl = () => `${CREATE}?number=${encodeURIComponent(invoice.number)}&limit=500`;
+  const sends = () => mock.count('POST', '/invoices/send_invoice/');
+  const creates = () => mock.count('POST', CREATE);
+
+  function acceptOnce(id: number, delayMs = 0) {
+    mock.scope
+      .post(CREATE)
+      .delay(delayMs)
+      .reply(201, { invoice: remoteInvoice(id, invoice.number) });
+    mock.scope.post(`/invoices/send_invoice/${id}`).reply(204);
+  }
+
+  async function expectConcurrentCallsToRegisterOnce(apps: TestApp[]) {
+    acceptOnce(7, 150);
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => register(apps[i % apps.length])),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    expect(statuses).toContain(200);
+    for (const r of responses.filter((r) => r.status === 409)) {
+      expect(r.body.code).toBe('REGISTRATION_IN_PROGRESS');
+    }
+    for (const r of responses.filter((r) => r.status === 200)) {
+      expect(r.body).toMatchObject({ state: 'registered', b2brouterInvoiceId: 7 });
+    }
+    expect(creates()).toBe(1);
+    expect(sends()).toBe(1);
+  }
+
+  it('gives 30 concurrent calls one create and one send', async () => {
+    await expectConcurrentCallsToRegisterOnce([t]);
+  });
+
+  (TEST_DB === 'postgres' ? it : it.skip)(
+    'behaves the same with two service instances on one database',
+    async () => {
+      const second = await createTestApp({ keepData: true });
+      try {
+        await expectConcurrentCallsToRegisterOnce([t, second]);
+      } finally {
+        await second.close();
+      }
+    },
+  );
+
+  it('recovers from a failure to save the id right after the create, without creating again', async () => {
+    acceptOnce(8);
+    jest
+      .spyOn(t.app.get(RegistrationStore), 'saveRemoteInvoice')
+      .mockRejectedValueOnce(new Error('connection terminated unexpectedly'));
+    const crashed = await register().expect(500);
+    expect(crashed.body).toMatchObject({ code: 'INTERNAL_ERROR', requestId: expect.any(String) });
+    expect(creates()).toBe(1);
+    expect(sends()).toBe(0);
+
+    mock.scope
+      .get(lookupUrl())
+      .reply(200, { invoices: [remoteInvoice(8, invoice.number)], meta: { total_count: 1 } });
+    const res = await register().expect(200);
+    expect(res.body).toMatchObject({ b2brouterInvoiceId: 8, reference: '8' });
+    expect(creates()).toBe(1);
+    expect(sends()).toBe(1);
+  });
+
+  it('after a crash that left the claim behind (kill -9), waits for the lease, then finishes once', async () => {
+    acceptOnce(9);
+    const store = t.app.get(RegistrationStore);
+    // The process dies after the create: neither the id nor the failure reaches the database.
+    jest.spyOn(store, 'saveRemoteInvoice').mockRejectedValueOnce(new Error('killed'));
+    jest.spyOn(store, 'fail').mockRejectedValueOnce(new Error('killed'));
+    await register().expect(500);
+
+    const busy = await register().expect(409);
+    expect(busy.body.code).toBe('REGISTRATION_IN_PROGRESS');
+    expect(creates()).toBe(1);
+
+    // The crashed holder's lease runs out.
+    await t.app
+      .get(DataSource)
+      .query(`UPDATE invoices SET lease_until = now() - interval '1 second' WHERE id = $1`, [
+        invoice.id,
+      ]);
+    mock.scope
+      .get(lookupUrl())
+      .reply(200, { invoices: [remoteInvoice(9, invoice.number)], meta: { total_count: 1 } });
+    await register().expect(200);
+    expect(creates()).toBe(1);
+    expect(sends()).toBe(1);
+  });
+
+  it('after a crash between send and saving, does not send again', async () => {
+    acceptOnce(10);
+    jest.spyOn(t.app.get(RegistrationStore), 'succeed').mockRejectedValueOnce(new Error('killed'));
+    await register().expect(500);
+    expect(sends()).toBe(1);
+
+    mock.scope
+      .get('/invoices/10')
+      .reply(200, { invoice: remoteInvoice(10, invoice.number, { state: 'sending' }) });
+    const res = await register().expect(200);
+    expect(res.body).toMatchObject({ state: 'registered', remoteState: 'sending' });
+    expect(creates()).toBe(1);
+    expect(sends()).toBe(1);
+  });
+
+  it('lets no stalled holder write after another took over', async () => {
+    const store = t.app.get(RegistrationStore);
+    const device = (await t.as('admin').get('/devices').expect(200)).body[0];
+    const first = await store.claim(invoice.id, device);
+    if (!('claimed' in first)) throw new Error('expected a claim');
+    await t.app
+      .get(DataSource)
+      .query(`UPDATE invoices SET lease_until = now() - interval '1 second' WHERE id = $1`, [
+        invoice.id,
+      ]);
+    const second = await store.claim(invoice.id, device);
+    expect('claimed' in second).toBe(true);
+    await expect(
+      store.saveRemoteInvoice(first.claimed, { id: 11, state: 'new' }),
+    ).rejects.toMatchObject({
+      code: 'REGISTRATION_IN_PROGRESS',
+    });
+  });
+});
