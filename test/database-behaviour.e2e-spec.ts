@@ -53,9 +53,7 @@ describe('Database behaviour the service relies on', () => {
     );
     const rejected = results.filter((r) => r.status === 'rejected');
     expect(rejected).toHaveLength(9);
-    expect(rejected.every((r) => isUniqueViolation((r as PromiseRejectedResult).reason))).toBe(
-      true,
-    );
+    expect(rejected.every((r) => isUniqueViolation(r.reason))).toBe(true);
     expect(await db.query('SELECT count(*)::int AS c FROM test_counter')).toEqual([{ c: 1 }]);
   });
 

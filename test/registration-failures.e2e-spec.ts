@@ -52,19 +52,17 @@ describe('Registration failures and retries', () => {
   }
 
   it('turns a refusal into 422 B2BROUTER_REJECTED with the remote details, and records them', async () => {
-    mock.scope
-      .post(CREATE)
-      .reply(
-        422,
-        {
-          error: {
-            code: 'parameter_blank',
-            message: 'Due date cannot be blank',
-            type: 'invalid_request',
-          },
+    mock.scope.post(CREATE).reply(
+      422,
+      {
+        error: {
+          code: 'parameter_blank',
+          message: 'Due date cannot be blank',
+          type: 'invalid_request',
         },
-        { 'X-B2B-API-Request-Id': 'req-777' },
-      );
+      },
+      { 'X-B2B-API-Request-Id': 'req-777' },
+    );
     const res = await register().expect(422);
     expect(res.body).toMatchObject({
       code: 'B2BROUTER_REJECTED',

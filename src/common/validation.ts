@@ -1,14 +1,17 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { DomainError, type FieldProblem } from './errors/domain-error';
 
-/** Flattens class-validator's tree into one `{field, message}` per bad field, with dotted paths. */
+/**
+ * Flattens class-validator's tree into one `{field, message}` per bad field, with dotted paths;
+ * a field that breaks several rules gets them all in its one message.
+ */
 export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
-      field,
-      message: message.replace(/^property (\S+) /, ''),
-    }));
+    const messages = Object.values(error.constraints ?? {}).map((m) =>
+      m.replace(/^property (\S+) /, ''),
+    );
+    const own = messages.length > 0 ? [{ field, message: messages.join('; ') }] : [];
     return [...own, ...fieldProblems(error.children ?? [], field)];
   });
 }
@@ -18,7 +21,6 @@ export const validationPipe = new ValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,
-  stopAtFirstError: true,
   exceptionFactory: (errors) => {
     const problems = fieldProblems(errors);
     return new DomainError(

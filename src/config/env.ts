@@ -73,12 +73,13 @@ export const envSchema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
       for (const key of ['API_TOKENS', 'SECRETS_KEY'] as const) {
-        if (!env[key])
+        if (!env[key]) {
           ctx.addIssue({
             code: 'custom',
             path: [key],
             message: 'is required when NODE_ENV=production',
           });
+        }
       }
     }
     if (env.NOTIFY_WEBHOOK_URL && !env.NOTIFY_WEBHOOK_SECRET) {

@@ -72,7 +72,7 @@ function explain(
   const remote: RemoteProblem = error.remote ?? {};
   const said = remote.message ? ` B2B Router said: "${remote.message}".` : '';
   if (error.code === 'B2BROUTER_UNAVAILABLE') return `${error.detail}. Try again later.`;
-  switch (remote.status) {
+  switch (remote.status ?? 0) {
     case 401:
       return `B2B Router refused the API key (${remote.code ?? 'unauthorized'}). Check the key, and that it is a ${environment} key: keys work on one environment only.${said}`;
     case 403:

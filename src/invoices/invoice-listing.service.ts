@@ -51,11 +51,13 @@ export class InvoiceListingService {
   }
 }
 
+const MAX_BIGINT = 9223372036854775807n;
+
 const encodeCursor = (seq: string) => Buffer.from(`seq:${seq}`).toString('base64url');
 
 function decodeCursor(cursor: string): string {
   const match = /^seq:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) {
+  if (!match || BigInt(match[1]) > MAX_BIGINT) {
     throw new DomainError('VALIDATION_FAILED', 'cursor is not one this service gave out.', {
       errors: [{ field: 'cursor', message: 'not a valid cursor' }],
     });

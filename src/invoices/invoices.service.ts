@@ -145,9 +145,16 @@ export class InvoicesService {
     try {
       totals = computeTotals(lines.map((l) => ({ ...l, taxCategory: l.taxCategory ?? 'S' })));
     } catch (error) {
-      throw new DomainError('VALIDATION_FAILED', (error as Error).message, {
-        errors: [{ field: 'lines', message: (error as Error).message }],
-      });
+      throw invalid('lines', (error as Error).message);
+    }
+    const amounts = [
+      totals.subtotal,
+      totals.taxTotal,
+      totals.total,
+      ...totals.lines.map((l) => l.net),
+    ];
+    if (!amounts.every(fitsMoneyColumn)) {
+      throw invalid('lines', `amounts must stay below ${MONEY_LIMIT}`);
     }
     invoice.lines = lines.map((l, position) =>
       Object.assign(new InvoiceLine(), {
@@ -179,8 +186,9 @@ export class InvoicesService {
 
   /** A credit note corrects one invoice of the same contact and currency. */
   private async checkOriginal(m: EntityManager, note: Invoice): Promise<void> {
-    if (!note.originalInvoiceId)
+    if (!note.originalInvoiceId) {
       throw invalid('originalInvoiceId', 'is required for a credit note');
+    }
     const original = await m.findOneBy(Invoice, { id: note.originalInvoiceId });
     if (!original) {
       throw new DomainError(
@@ -227,6 +235,10 @@ export class InvoicesService {
     }
   }
 }
+
+/** numeric(14,2): twelve digits before the decimal point. */
+const MONEY_LIMIT = '1000000000000.00';
+const fitsMoneyColumn = (amount: string) => amount.replace('-', '').split('.')[0].length <= 12;
 
 function invalid(field: string, message: string): DomainError {
   return new DomainError('VALIDATION_FAILED', `${field} ${message}.`, {

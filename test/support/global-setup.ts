@@ -42,6 +42,7 @@ async function recreateDatabase(url: string): Promise<void> {
     throw new Error(
       `TEST_DB=postgres needs a PostgreSQL at ${admin.host} (${String(error)}). ` +
         'Start it, set TEST_DATABASE_URL, or run only the embedded leg with `npm run test:embedded`.',
+      { cause: error },
     );
   }
   try {

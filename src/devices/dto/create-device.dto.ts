@@ -1,12 +1,5 @@
-import {
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  ValidateIf,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsString, Length, Matches } from 'class-validator';
+import { Nullable, Omittable } from '../../common/optional';
 import type { DeviceEnvironment } from '../device.entity';
 
 export class CreateDeviceDto {
@@ -16,7 +9,7 @@ export class CreateDeviceDto {
   name: string;
 
   /** The only type there is. */
-  @IsOptional()
+  @Omittable()
   @IsIn(['b2brouter'])
   type?: 'b2brouter';
 
@@ -25,8 +18,7 @@ export class CreateDeviceDto {
    * null or absent: the default device, used by every other workstation.
    * @example "desk-1"
    */
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @Nullable()
   @IsString()
   @Length(1, 100)
   workstationId?: string | null;
@@ -41,7 +33,7 @@ export class CreateDeviceDto {
   apiKey: string;
 
   /** B2B Router API version; defaults to the version this service implements. @example "2026-03-02" */
-  @IsOptional()
+  @Omittable()
   @IsString()
   apiVersion?: string;
 
@@ -54,19 +46,18 @@ export class CreateDeviceDto {
    * B2BROUTER_ALLOWED_HOSTS.
    * @example "https://api-staging.b2brouter.net"
    */
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 300)
   apiAddress?: string;
 
   /** Disabled devices are never used. */
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   enabled?: boolean;
 
   /** Secret B2B Router signs its webhooks with. Stored encrypted, never returned. */
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @Nullable()
   @IsString()
   @Length(8, 200)
   webhookSecret?: string | null;

@@ -1,11 +1,11 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsIn,
   IsISO4217CurrencyCode,
-  IsOptional,
+  IsISO8601,
   IsString,
   IsUUID,
   Length,
@@ -13,6 +13,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { Nullable, Omittable } from '../../common/optional';
 import type { InvoiceType } from '../invoice.entity';
 import { InvoiceLineDto } from './invoice-line.dto';
 
@@ -27,7 +28,7 @@ export class CreateInvoiceDto {
   number: string;
 
   /** `credit_note` corrects `originalInvoiceId`; its amounts are positive. */
-  @IsOptional()
+  @Omittable()
   @IsIn(['invoice', 'credit_note'])
   type?: InvoiceType;
 
@@ -42,24 +43,27 @@ export class CreateInvoiceDto {
   contactId: string;
 
   /** The booking system's project; saved in the cross-reference on registration. */
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @Nullable()
   @IsString()
   @Length(1, 100)
   projectId?: string | null;
 
   /** @example "2026-11-21" */
   @Matches(DATE, { message: 'issueDate must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'issueDate must be a real calendar date' })
   issueDate: string;
 
   /** @example "2026-12-21" */
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @Nullable()
   @Matches(DATE, { message: 'dueDate must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'dueDate must be a real calendar date' })
   dueDate?: string | null;
 
   /** ISO 4217; EUR by default. */
-  @IsOptional()
+  @Omittable()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.toUpperCase() : value,
+  )
   @IsISO4217CurrencyCode()
   currency?: string;
 

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { Omittable } from '../../common/optional';
 
 export const TAX_CATEGORIES = ['S', 'AA', 'AAA', 'E', 'Z', 'AE', 'K', 'NS'] as const;
 export type TaxCategory = (typeof TAX_CATEGORIES)[number];
@@ -36,7 +37,7 @@ export class InvoiceLineDto {
   taxRate: string;
 
   /** UNCL5305 tax category; S (standard) by default. */
-  @IsOptional()
+  @Omittable()
   @IsString()
   @IsIn(TAX_CATEGORIES)
   taxCategory?: TaxCategory;
