@@ -1,4 +1,4 @@
-import { createTestApp, type Role, type TestApp } from './support/test-app';
+import { type Role, useTestApp } from './support/test-app';
 
 const UNKNOWN_ID = '7f1d3c1e-3f4b-4c1a-9f8e-1b2c3d4e5f60';
 
@@ -19,12 +19,7 @@ function contactBody(overrides: Record<string, unknown> = {}) {
 }
 
 describe('Contacts', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestApp();
 
   const create = (overrides: Record<string, unknown> = {}, role: Role = 'admin') =>
     t.as(role).post('/contacts').send(contactBody(overrides));

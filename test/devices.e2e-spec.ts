@@ -1,16 +1,10 @@
 import nock from 'nock';
 import { DataSource } from 'typeorm';
-import { createTestApp, type TestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 import { accountAnswer, API_KEY, deviceBody, PRODUCTION, STAGING } from './support/fixtures';
 
 describe('Devices', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
-  afterEach(() => expect(nock.pendingMocks()).toEqual([]));
+  const t = useTestApp();
 
   const create = (overrides: Record<string, unknown> = {}) =>
     t.as('admin').post('/devices').send(deviceBody(overrides));

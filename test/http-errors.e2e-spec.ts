@@ -1,13 +1,9 @@
 import { DevicesService } from '../src/devices/devices.service';
-import { createTestApp, type TestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 import { TEST_TOKENS } from './support/tokens';
 
 describe('Authentication and problem+json errors', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   const problem = (body: Record<string, unknown>, code: string, status: number) => {
     expect(body).toMatchObject({

@@ -1,6 +1,6 @@
 import type request from 'supertest';
 import { createContact, nextNumber } from './support/invoicing';
-import { createTestApp, type Role, type TestApp } from './support/test-app';
+import { type Role, useTestApp } from './support/test-app';
 
 const UNKNOWN_ID = '7f1d3c1e-3f4b-4c1a-9f8e-1b2c3d4e5f60';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -25,14 +25,9 @@ const thrice = (...lines: Body[]) => [...lines, ...lines, ...lines];
 
 /** Every test acts as a booking system: the role may do everything here. */
 describe('Invoices', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let contact: { id: string };
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
   beforeEach(async () => {
-    await t.reset();
     contact = await createContact(t);
   });
 

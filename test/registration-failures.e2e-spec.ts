@@ -1,4 +1,3 @@
-import nock from 'nock';
 import {
   ACCOUNT,
   b2brouter,
@@ -7,29 +6,20 @@ import {
   createDevice,
   remoteInvoice,
 } from './support/invoicing';
-import { createTestApp, type TestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 
 const CREATE = `/accounts/${ACCOUNT}/invoices`;
 const TIMEOUT_MS = 500; // B2BROUTER_TIMEOUT_MS of the tests (test/support/setup-env.ts)
 
 describe('Registration failures and retries', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let invoice: { id: string; number: string };
   let mock: ReturnType<typeof b2brouter>;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
   beforeEach(async () => {
-    await t.reset();
     await createDevice(t);
     const contact = await createContact(t);
     invoice = await confirmedInvoice(t, contact.id);
     mock = b2brouter();
-  });
-  afterEach(() => {
-    expect(nock.pendingMocks()).toEqual([]);
-    nock.cleanAll();
   });
 
   const register = () => t.as('booking').post(`/invoices/${invoice.id}/register`);

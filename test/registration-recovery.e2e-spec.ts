@@ -1,4 +1,3 @@
-import nock from 'nock';
 import { DataSource } from 'typeorm';
 import { RegistrationStore } from '../src/invoices/registration/registration-store';
 import { TEST_DB } from './support/databases';
@@ -10,30 +9,21 @@ import {
   createDevice,
   remoteInvoice,
 } from './support/invoicing';
-import { createTestApp, type TestApp } from './support/test-app';
+import { createTestApp, type TestApp, useTestApp } from './support/test-app';
 
 const CREATE = `/accounts/${ACCOUNT}/invoices`;
 
 /** At most one create and one send, whatever the races and crashes. */
 describe('Registration under concurrency and crashes', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let invoice: { id: string; number: string };
   let mock: ReturnType<typeof b2brouter>;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
   beforeEach(async () => {
-    await t.reset();
     await createDevice(t);
     invoice = await confirmedInvoice(t, (await createContact(t)).id);
     mock = b2brouter();
   });
-  afterEach(() => {
-    jest.restoreAllMocks();
-    expect(nock.pendingMocks()).toEqual([]);
-    nock.cleanAll();
-  });
+  afterEach(() => jest.restoreAllMocks());
 
   const register = (app = t) => app.as('booking').post(`/invoices/${invoice.id}/register`);
   const lookupUrl = () => `${CREATE}?number=${encodeURIComponent(invoice.number)}&limit=500`;

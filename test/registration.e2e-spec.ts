@@ -1,4 +1,3 @@
-import nock from 'nock';
 import { DataSource } from 'typeorm';
 import { STAGING } from './support/fixtures';
 import {
@@ -10,22 +9,13 @@ import {
   createInvoice,
   remoteInvoice,
 } from './support/invoicing';
-import { createTestApp, type TestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 
 describe('POST /invoices/:id/register', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let contact: { id: string };
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
   beforeEach(async () => {
-    await t.reset();
     contact = await createContact(t);
-  });
-  afterEach(() => {
-    expect(nock.pendingMocks()).toEqual([]);
-    nock.cleanAll();
   });
 
   const register = (id: string, workstation?: string) => {

@@ -61,3 +61,22 @@ export async function createTestApp({ keepData = false } = {}): Promise<TestApp>
   if (!keepData) await testApp.reset();
   return testApp;
 }
+
+/**
+ * One app per suite, emptied before each test; after each, every B2B Router answer a test
+ * mocked must have been asked for (a mocked call that never came is a test that proves less).
+ */
+export function useTestApp(): TestApp {
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    current = await createTestApp();
+  });
+  afterAll(() => current?.close());
+  beforeEach(() => current!.reset());
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending).toEqual([]);
+  });
+  return new Proxy({} as TestApp, { get: (_, key: keyof TestApp) => current![key] });
+}
