@@ -250,3 +250,41 @@ describe('Devices', () => {
     });
   });
 });
+
+describe('Devices with B2BROUTER_ALLOWED_HOSTS', () => {
+  beforeAll(() => {
+    process.env.B2BROUTER_ALLOWED_HOSTS = 'b2brouter.proxy.internal:8443';
+  });
+  afterAll(() => {
+    delete process.env.B2BROUTER_ALLOWED_HOSTS;
+  });
+  const t = useTestApp();
+
+  it('accepts an address on the list, and calls it', async () => {
+    const proxy = 'https://b2brouter.proxy.internal:8443';
+    const res = await t
+      .as('admin')
+      .post('/devices')
+      .send(deviceBody({ apiAddress: proxy }))
+      .expect(201);
+    expect(res.body.apiAddress).toBe(proxy);
+    nock(proxy).get('/accounts/4711').reply(200, accountAnswer());
+    expect((await t.as('admin').post(`/devices/${res.body.id}/test`).expect(200)).body.ok).toBe(
+      true,
+    );
+  });
+
+  it('no longer accepts the hosts of the default list, except the environment default itself', async () => {
+    const res = await t
+      .as('admin')
+      .post('/devices')
+      .send(deviceBody({ apiAddress: PRODUCTION }))
+      .expect(422);
+    expect(res.body.code).toBe('API_ADDRESS_NOT_ALLOWED');
+    await t
+      .as('admin')
+      .post('/devices')
+      .send(deviceBody({ apiAddress: STAGING }))
+      .expect(201);
+  });
+});
