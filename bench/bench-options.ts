@@ -15,9 +15,11 @@ export interface BenchOptions {
   databaseUrl?: string;
 }
 
-export const USAGE = `Usage: npm run bench -- [--n 2000] [--concurrency 20] [--latency 0] [--no-repeat]
-  env: BENCH_N, BENCH_CONCURRENCY, BENCH_LATENCY_MS, BENCH_REPEAT=0|1,
-       BENCH_DATABASE_URL=postgres://… (default: the embedded database)`;
+export const USAGE = [
+  'Usage: npm run bench -- [--n 2000] [--concurrency 20] [--latency 0] [--no-repeat]',
+  '  env: BENCH_N, BENCH_CONCURRENCY, BENCH_LATENCY_MS, BENCH_REPEAT=0|1,',
+  '       BENCH_DATABASE_URL=postgres://… (default: the embedded database)',
+].join('\n');
 
 const FLAGS = {
   n: 'BENCH_N',

@@ -109,7 +109,8 @@ export async function startMockB2bRouter(latencyMs: number): Promise<MockB2bRout
 
   const server = createServer((req, res) => {
     const requestId = `mock-${++requestSeq}`;
-    handle(req)
+    // Never rejects: handle's failures become a 500 answer.
+    void handle(req)
       .catch((err: unknown) => error(500, 'internal', String(err)))
       .then(async (answer) => {
         // Applied to every answer, after the state change: like a slow network on the way back.

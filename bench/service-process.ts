@@ -79,7 +79,8 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
   } catch (err) {
     await service.stop(true);
     const tail = readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
-    throw new Error(`${(err as Error).message}\n--- last lines of ${logFile} ---\n${tail}`);
+    const message = `${(err as Error).message}\n--- last lines of ${logFile} ---\n${tail}`;
+    throw new Error(message, { cause: err });
   }
   return service;
 }
