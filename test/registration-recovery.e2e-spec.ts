@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { RegistrationRecovery } from '../src/invoices/registration/registration-recovery.service';
 import { RegistrationStore } from '../src/invoices/registration/registration-store';
 import { TEST_DB } from './support/databases';
 import {
@@ -149,5 +150,110 @@ describe('Registration under concurrency and crashes', () => {
     ).rejects.toMatchObject({
       code: 'REGISTRATION_IN_PROGRESS',
     });
+  });
+
+  describe('background recovery of interrupted registrations', () => {
+    const expireLease = () =>
+      t.app
+        .get(DataSource)
+        .query(`UPDATE invoices SET lease_until = now() - interval '1 second' WHERE id = $1`, [
+          invoice.id,
+        ]);
+    const sweep = () => t.app.get(RegistrationRecovery).sweep();
+    const saved = async () =>
+      (await t.as('booking').get(`/invoices/${invoice.id}`).expect(200)).body;
+
+    /** The process dies at `step`: neither its result nor its failure reaches the database. */
+    function killAt(step: 'markCreateAttempted' | 'saveRemoteInvoice') {
+      const store = t.app.get(RegistrationStore);
+      jest.spyOn(store, step).mockRejectedValueOnce(new Error('killed'));
+      jest.spyOn(store, 'fail').mockRejectedValueOnce(new Error('killed'));
+    }
+
+    it('finishes one that died after the create, with no second create', async () => {
+      acceptOnce(12);
+      killAt('saveRemoteInvoice');
+      await register().expect(500);
+      expect((await saved()).registration.state).toBe('in_progress');
+
+      // Not while the lease runs: the holder may still be alive.
+      expect(await sweep()).toBe(0);
+      await expireLease();
+      mock.scope
+        .get(lookupUrl())
+        .reply(200, { invoices: [remoteInvoice(12, invoice.number)], meta: { total_count: 1 } });
+      expect(await sweep()).toBe(1);
+
+      expect(await saved()).toMatchObject({
+        reference: '12',
+        registration: { state: 'registered' },
+      });
+      expect(creates()).toBe(1);
+      expect(sends()).toBe(1);
+    });
+
+    it('finishes one that died before the create on the device its caller had chosen', async () => {
+      await createDevice(t, {
+        workstationId: 'desk-2',
+        accountId: '5000',
+        apiKey: 'desk_two_key_0002',
+      });
+      killAt('markCreateAttempted');
+      await t
+        .as('booking')
+        .post(`/invoices/${invoice.id}/register`)
+        .set('X-Workstation-Id', 'desk-2')
+        .expect(500);
+      await expireLease();
+      mock.scope
+        .post('/accounts/5000/invoices')
+        .reply(201, { invoice: remoteInvoice(13, invoice.number) })
+        .post('/invoices/send_invoice/13')
+        .reply(204);
+      expect(await sweep()).toBe(1);
+      expect((await saved()).registration.state).toBe('registered');
+      expect(mock.count('POST', '/accounts/5000/invoices')).toBe(1);
+      expect(creates()).toBe(0);
+    });
+  });
+});
+
+describe('Registration recovery on a timer', () => {
+  beforeAll(() => {
+    process.env.REGISTRATION_RECOVERY_INTERVAL_MS = '100';
+  });
+  afterAll(() => {
+    process.env.REGISTRATION_RECOVERY_INTERVAL_MS = '0';
+  });
+  const t = useTestApp();
+  afterEach(() => jest.restoreAllMocks());
+
+  it('runs by itself and finishes an interrupted registration', async () => {
+    await createDevice(t);
+    const invoice = await confirmedInvoice(t, (await createContact(t)).id);
+    const store = t.app.get(RegistrationStore);
+    jest.spyOn(store, 'markCreateAttempted').mockRejectedValueOnce(new Error('killed'));
+    jest.spyOn(store, 'fail').mockRejectedValueOnce(new Error('killed'));
+    await t.as('booking').post(`/invoices/${invoice.id}/register`).expect(500);
+    const mock = b2brouter();
+    mock.scope
+      .post(CREATE)
+      .reply(201, { invoice: remoteInvoice(14, invoice.number) })
+      .post('/invoices/send_invoice/14')
+      .reply(204);
+    await t.app
+      .get(DataSource)
+      .query(`UPDATE invoices SET lease_until = now() - interval '1 second' WHERE id = $1`, [
+        invoice.id,
+      ]);
+
+    let state = '';
+    for (let i = 0; i < 50 && state !== 'registered'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = (await t.as('booking').get(`/invoices/${invoice.id}`).expect(200)).body.registration
+        .state;
+    }
+    expect(state).toBe('registered');
+    expect(mock.count('POST', CREATE)).toBe(1);
   });
 });

@@ -74,6 +74,7 @@ describe('validateEnv', () => {
         'NOTIFY_WEBHOOK_URL',
         'PORT',
         'SECRETS_KEY',
+        'REGISTRATION_RECOVERY_INTERVAL_MS',
       ].sort(),
     );
     expect(() => validateEnv(vars)).not.toThrow();

@@ -12,6 +12,7 @@ import { InvoicesController } from './invoices.controller';
 import { InvoicesService } from './invoices.service';
 import { ProjectXref } from './project-xref.entity';
 import { RegistrationChecksService } from './registration/registration-checks.service';
+import { RegistrationRecovery } from './registration/registration-recovery.service';
 import { RegistrationResults } from './registration/registration-results';
 import { RegistrationStore } from './registration/registration-store';
 import { RegistrationService } from './registration/registration.service';
@@ -32,6 +33,7 @@ import { RemoteInvoiceMatcher } from './registration/remote-invoice-matcher';
     RegistrationStore,
     RegistrationService,
     RegistrationResults,
+    RegistrationRecovery,
     RemoteInvoiceMatcher,
   ],
 })

@@ -19,6 +19,8 @@ Object.assign(process.env, {
   API_TOKENS: `admin:${TEST_TOKENS.admin},booking:${TEST_TOKENS.booking}`,
   SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
   B2BROUTER_TIMEOUT_MS: '500',
+  // Tests drive recovery themselves; a background sweep would race their assertions.
+  REGISTRATION_RECOVERY_INTERVAL_MS: '0',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
 });
 delete process.env.B2BROUTER_ALLOWED_HOSTS;

@@ -32,7 +32,7 @@ export class RegistrationChecksService {
     @InjectRepository(Invoice) private readonly invoices: Repository<Invoice>,
   ) {}
 
-  async check(invoice: Invoice, workstationId?: string): Promise<CheckOutcome> {
+  async check(invoice: Invoice, workstationId?: string, resume = false): Promise<CheckOutcome> {
     const problems: DomainError[] = [];
     if (invoice.status !== 'confirmed') {
       problems.push(
@@ -42,7 +42,7 @@ export class RegistrationChecksService {
         ),
       );
     }
-    const device = await this.deviceFor(invoice, workstationId);
+    const device = await this.deviceFor(invoice, workstationId, resume);
     if (!device.ok) problems.push(device.problem);
 
     const contact = await this.contacts.findOneByOrFail({ id: invoice.contactId });
@@ -66,14 +66,17 @@ export class RegistrationChecksService {
 
   /**
    * Once a create may have reached B2B Router, the invoice lives in that device's account: a
-   * retry must use the same device, whatever the workstation now says.
+   * retry must use the same device, whatever the workstation now says. Resuming an interrupted
+   * attempt uses the device that attempt had chosen.
    */
   private async deviceFor(
     invoice: Invoice,
-    workstationId?: string,
+    workstationId: string | undefined,
+    resume: boolean,
   ): Promise<{ ok: true; device: Device } | { ok: false; problem: DomainError }> {
     const pinned =
-      invoice.registrationDeviceId && (invoice.b2brouterInvoiceId || invoice.createAttemptedAt);
+      invoice.registrationDeviceId &&
+      (invoice.b2brouterInvoiceId || invoice.createAttemptedAt || resume);
     if (pinned) {
       const device = await this.devices.findById(invoice.registrationDeviceId!);
       if (device?.enabled) return { ok: true, device };

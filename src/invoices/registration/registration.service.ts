@@ -44,10 +44,15 @@ export class RegistrationService {
     private readonly results: RegistrationResults,
   ) {}
 
-  async register(invoiceId: string, workstationId?: string): Promise<RegistrationResultDto> {
+  /** `resume`: finishing an attempt that was interrupted, on the device it had chosen. */
+  async register(
+    invoiceId: string,
+    workstationId?: string,
+    { resume = false } = {},
+  ): Promise<RegistrationResultDto> {
     const invoice = await this.invoices.get(invoiceId);
     if (isDone(invoice)) return this.results.of(invoice);
-    const { problems, context } = await this.checks.check(invoice, workstationId);
+    const { problems, context } = await this.checks.check(invoice, workstationId, resume);
     if (!context) {
       await this.store.fail(invoiceId, null, toRegistrationError(problems[0]), { step: 'checks' });
       throw problems[0];
