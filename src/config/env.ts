@@ -66,7 +66,12 @@ export const envSchema = z
     B2BROUTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
     NOTIFY_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
     NOTIFY_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16).optional()),
-    REGISTRATION_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+    REGISTRATION_RECOVERY_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(86_400_000)
+      .default(60_000),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

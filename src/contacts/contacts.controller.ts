@@ -1,15 +1,14 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../common/uuid-param';
 import { ContactsService } from './contacts.service';
 import { ContactResponseDto } from './dto/contact-response.dto';
 import { CreateContactDto } from './dto/create-contact.dto';
 import { ListContactsQueryDto } from './dto/list-contacts.query.dto';
 import { UpdateContactDto } from './dto/update-contact.dto';
+import { ApiResource } from '../common/api-resource';
 
 /** Admins and booking systems alike: booking systems keep their guests' data here. */
-@ApiTags('contacts')
-@ApiBearerAuth()
+@ApiResource('contacts')
 @Controller('contacts')
 export class ContactsController {
   constructor(private readonly contacts: ContactsService) {}

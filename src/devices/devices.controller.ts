@@ -1,5 +1,4 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
 import { UuidParam } from '../common/uuid-param';
 import { DeviceChecksService } from './device-checks.service';
@@ -8,9 +7,9 @@ import { CreateDeviceDto } from './dto/create-device.dto';
 import type { CalculationCheckDto, ConnectionTestDto } from './dto/device-checks.dto';
 import { DeviceResponseDto } from './dto/device-response.dto';
 import { UpdateDeviceDto } from './dto/update-device.dto';
+import { ApiResource } from '../common/api-resource';
 
-@ApiTags('devices')
-@ApiBearerAuth()
+@ApiResource('devices')
 @Controller('devices')
 export class DevicesController {
   constructor(

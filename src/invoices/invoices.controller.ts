@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiHeader } from '@nestjs/swagger';
 import { UuidParam } from '../common/uuid-param';
 import { CreateInvoiceDto } from './dto/create-invoice.dto';
 import { InvoiceEventDto } from './dto/invoice-event.dto';
@@ -13,6 +13,7 @@ import { InvoiceListingService } from './invoice-listing.service';
 import type { Invoice } from './invoice.entity';
 import { InvoicesService } from './invoices.service';
 import { RegistrationService } from './registration/registration.service';
+import { ApiResource } from '../common/api-resource';
 
 const WORKSTATION = {
   name: 'X-Workstation-Id',
@@ -20,8 +21,7 @@ const WORKSTATION = {
   description: "Picks that workstation's device; without it, the default device.",
 };
 
-@ApiTags('invoices')
-@ApiBearerAuth()
+@ApiResource('invoices')
 @Controller('invoices')
 export class InvoicesController {
   constructor(
