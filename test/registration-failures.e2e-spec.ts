@@ -115,6 +115,16 @@ describe('Registration failures and retries', () => {
     },
   );
 
+  it('refuses to cancel an invoice whose create may have happened', async () => {
+    mock.scope.post(CREATE).reply(504);
+    await register().expect(502);
+    const res = await t.as('booking').post(`/invoices/${invoice.id}/cancel`).expect(409);
+    expect(res.body).toMatchObject({
+      code: 'INVOICE_STATE_CONFLICT',
+      detail: expect.stringContaining('may already exist'),
+    });
+  });
+
   it('after a create whose answer was lost, finds the invoice by number and does not create it again', async () => {
     mock.scope
       .post(CREATE)

@@ -120,7 +120,7 @@ export class InvoicesService {
   }
 
   /** Row lock, so concurrent edits, confirmations and registrations take turns. */
-  async lock(m: EntityManager, id: string): Promise<Invoice> {
+  private async lock(m: EntityManager, id: string): Promise<Invoice> {
     const invoice = await m.findOne(Invoice, {
       where: { id },
       lock: { mode: 'pessimistic_write' },
