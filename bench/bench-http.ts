@@ -9,10 +9,19 @@ export interface Answer {
 
 /**
  * Calls the service with native fetch (keep-alive by default). The time covers the whole
- * exchange, body included, because a caller waits for all of it.
+ * exchange, body included, because a caller waits for all of it. `extraHeaders` go with every
+ * call, such as the `X-Workstation-Id` that picks a device.
  */
-export function apiClient(baseUrl: string, token: string) {
-  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+export function apiClient(
+  baseUrl: string,
+  token: string,
+  extraHeaders: Record<string, string> = {},
+) {
+  const headers = {
+    ...extraHeaders,
+    Authorization: `Bearer ${token}`,
+    'Content-Type': 'application/json',
+  };
   return async function call(method: string, path: string, body?: unknown): Promise<Answer> {
     const started = performance.now();
     let status = 0;

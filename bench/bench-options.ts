@@ -1,7 +1,6 @@
-/**
- * Options of `npm run bench`. Each comes from argv (`--n 2000` or `--n=2000`), else from the
- * environment, else from its default, so CI can set them either way.
- */
+import { readFlags } from './cli-flags';
+
+/** Options of `npm run bench`: argv (`--n 2000`), else the environment, else the default. */
 export interface BenchOptions {
   /** Invoices registered. */
   n: number;
@@ -31,29 +30,13 @@ const FLAGS = {
 type Flag = keyof typeof FLAGS;
 
 export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
-  const given = new Map<Flag, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') throw new Error(USAGE);
-    if (arg === '--no-repeat') {
-      given.set('repeat', 'false');
-      continue;
-    }
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    const flag = match?.[1];
-    if (!match || !flag || !(flag in FLAGS)) throw new Error(`Unknown argument ${arg}\n${USAGE}`);
-    // `--repeat` alone switches it on; every other flag takes a value.
-    const value = match[2] ?? (flag === 'repeat' ? 'true' : argv[++i]);
-    if (value === undefined) throw new Error(`--${flag} needs a value\n${USAGE}`);
-    given.set(flag as Flag, value);
-  }
-  const raw = (flag: Flag) => given.get(flag) ?? env[FLAGS[flag]] ?? undefined;
+  const raw = readFlags<Flag>(argv, env, { vars: FLAGS, switches: ['repeat'], usage: USAGE });
   return {
     n: integer('n', raw('n') ?? '2000', 1),
     concurrency: integer('concurrency', raw('concurrency') ?? '20', 1),
     latencyMs: integer('latency', raw('latency') ?? '0', 0),
     repeat: boolean('repeat', raw('repeat') ?? 'true'),
-    databaseUrl: raw('database-url') || undefined,
+    databaseUrl: raw('database-url'),
   };
 }
 

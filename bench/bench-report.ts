@@ -60,7 +60,7 @@ export function printReport(r: BenchReport): void {
 }
 
 /** The password of a PostgreSQL URL never reaches the output. */
-function describeDatabase(url?: string): string {
+export function describeDatabase(url?: string): string {
   if (!url) return 'embedded (PGlite)';
   const safe = new URL(url);
   if (safe.password) safe.password = '***';

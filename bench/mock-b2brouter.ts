@@ -1,13 +1,34 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { error, kindOf, readJson, reply, type MockAnswer, type RequestHook } from './mock-http';
 import { mockAccount, totals, type LineInput, type MockInvoice } from './mock-invoice';
 
 /**
  * A stand-in for the few B2B Router endpoints registration uses (shapes from
- * /work/shared/b2brouter/API-NOTES.md). It counts every create per invoice number and every send
- * per id, whatever it answers, because those counts are what "registered exactly once" means.
+ * /work/shared/b2brouter/API-NOTES.md). It counts creates per number and sends per id, as asked
+ * and as done, because those counts are what "registered exactly once" means.
  */
+
+export interface MockOptions {
+  /** Delay added to every answer, in ms. */
+  latencyMs?: number;
+  /** Lets a crash test act at a precise moment; awaited before the answer is written. */
+  onRequest?: RequestHook;
+  /** The first id handed out; a distinct one per run keeps ids unique in a shared database. */
+  firstId?: number;
+}
+
+/** One number's story at the mock: attempts, and what B2B Router actually did. */
+export interface NumberCounts {
+  createAttempts: number;
+  /** Creates that made an invoice (a refused `parameter_taken` made none). */
+  creates: number;
+  id?: number;
+  sendAttempts: number;
+  /** Sends that sent it (a `409 conflict` sent nothing). */
+  sends: number;
+}
 
 export interface Tally {
   /** Expected numbers created exactly once whose invoice was sent exactly once. */
@@ -24,20 +45,24 @@ export interface MockB2bRouter {
   /** Every count, serialised: equal snapshots mean nothing reached the mock in between. */
   snapshot(): string;
   tally(expectedNumbers: readonly string[]): Tally;
-  /** The id the mock gave the invoice of this number, if it created one. */
-  idOf(number: string): number | undefined;
+  /** What happened to this number, with the id the mock gave its invoice if it created one. */
+  counts(number: string): NumberCounts;
   close(): Promise<void>;
 }
 
-export async function startMockB2bRouter(latencyMs: number): Promise<MockB2bRouter> {
+export async function startMockB2bRouter(options: MockOptions = {}): Promise<MockB2bRouter> {
+  const { latencyMs = 0, onRequest } = options;
   const invoices = new Map<number, MockInvoice>();
   const idByNumber = new Map<string, number>();
   const creates = new Map<string, number>();
   const sends = new Map<number, number>();
-  let nextId = 1000;
+  // What B2B Router did, apart from what it was asked: a refused create or send did nothing.
+  const created = new Map<string, number>();
+  const sent = new Map<number, number>();
+  let nextId = options.firstId ?? 1000;
   let requestSeq = 0;
 
-  async function handle(req: IncomingMessage): Promise<[number, unknown?]> {
+  async function handle(req: IncomingMessage): Promise<MockAnswer> {
     if (!req.headers['x-b2b-api-key']) return error(401, 'missing_api_key', 'No API key');
     if (!req.headers['x-b2b-api-version']) return error(400, 'missing_api_version', 'No version');
     const url = new URL(req.url ?? '/', 'http://mock');
@@ -62,11 +87,11 @@ export async function startMockB2bRouter(latencyMs: number): Promise<MockB2bRout
     }
   }
 
-  function create(body: unknown): [number, unknown?] {
+  function create(body: unknown): MockAnswer {
     const input = (body as { invoice?: Record<string, unknown> } | undefined)?.invoice;
     const number = input?.number;
     if (typeof number !== 'string' || !number) return error(422, 'parameter_blank', 'No number');
-    creates.set(number, (creates.get(number) ?? 0) + 1);
+    increment(creates, number);
     if (idByNumber.has(number)) {
       return error(422, 'parameter_taken', `Number ${number} has already been taken`);
     }
@@ -85,20 +110,22 @@ export async function startMockB2bRouter(latencyMs: number): Promise<MockB2bRout
     };
     invoices.set(id, invoice);
     idByNumber.set(number, id);
+    increment(created, number);
     return [201, { invoice }];
   }
 
-  function send(id: number): [number, unknown?] {
-    sends.set(id, (sends.get(id) ?? 0) + 1);
+  function send(id: number): MockAnswer {
+    increment(sends, id);
     const invoice = invoices.get(id);
     if (!invoice) return error(404, 'resource_missing', `No invoice ${id}`);
     // As B2B Router does: the state forbids a second send.
     if (invoice.state !== 'new') return error(409, 'conflict', `Invoice ${id} was already sent`);
     invoice.state = 'sent';
+    increment(sent, id);
     return [200, { invoice }];
   }
 
-  function list(query: URLSearchParams): [number, unknown] {
+  function list(query: URLSearchParams): MockAnswer {
     const number = query.get('number');
     const offset = Number(query.get('offset') ?? 0);
     const limit = Math.min(Number(query.get('limit') ?? 25), 500);
@@ -109,14 +136,20 @@ export async function startMockB2bRouter(latencyMs: number): Promise<MockB2bRout
 
   const server = createServer((req, res) => {
     const requestId = `mock-${++requestSeq}`;
-    // Never rejects: handle's failures become a 500 answer.
+    const kind = kindOf(req);
+    // Never rejects: handle's and the hook's failures become a 500 answer.
     void handle(req)
-      .catch((err: unknown) => error(500, 'internal', String(err)))
       .then(async (answer) => {
         // Applied to every answer, after the state change: like a slow network on the way back.
         if (latencyMs > 0) await sleep(latencyMs);
-        const [status, body] = answer;
-        reply(res, requestId, status, body);
+        if (kind) await onRequest?.(kind, 'received');
+        return answer;
+      })
+      .catch((err: unknown) => error(500, 'internal', String(err)))
+      .then(([status, body]) => {
+        // The caller may have died in the hook: there is nobody left to answer.
+        if (res.destroyed) return;
+        reply(res, requestId, status, body, () => void (kind && onRequest?.(kind, 'answered')));
       });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -126,7 +159,18 @@ export async function startMockB2bRouter(latencyMs: number): Promise<MockB2bRout
     url: `http://127.0.0.1:${port}`,
     port,
     snapshot: () => JSON.stringify([[...creates], [...sends]]),
-    idOf: (number) => idByNumber.get(number),
+    counts(number) {
+      const id = idByNumber.get(number);
+      const of = <K>(map: Map<K, number>, key: K | undefined) =>
+        key === undefined ? 0 : (map.get(key) ?? 0);
+      return {
+        createAttempts: of(creates, number),
+        creates: of(created, number),
+        id,
+        sendAttempts: of(sends, id),
+        sends: of(sent, id),
+      };
+    },
     tally(expectedNumbers) {
       const expected = new Set(expectedNumbers);
       const numbers = new Set([...expected, ...creates.keys()]);
@@ -150,26 +194,6 @@ export async function startMockB2bRouter(latencyMs: number): Promise<MockB2bRout
   };
 }
 
-function error(status: number, code: string, message: string): [number, unknown] {
-  return [status, { error: { code, message, type: 'invalid_request_error' } }];
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  if (chunks.length === 0) return undefined;
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-function reply(res: ServerResponse, requestId: string, status: number, body?: unknown): void {
-  res.setHeader('X-B2B-API-Request-Id', requestId);
-  if (body === undefined) {
-    res.writeHead(status).end();
-    return;
-  }
-  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+function increment<K>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { apiClient, expectSuccess, runPool, type ApiCall } from './bench-http';
+import { createConfirmedInvoice, createContact, createDevice, runId } from './bench-fixtures';
+import { apiClient, runPool, type ApiCall } from './bench-http';
 import { readOptions, type BenchOptions } from './bench-options';
 import { printReport } from './bench-report';
 import { startMockB2bRouter, type MockB2bRouter } from './mock-b2brouter';
@@ -22,44 +22,13 @@ interface BenchInvoice {
 }
 
 async function setup(call: ApiCall, mock: MockB2bRouter, n: number): Promise<BenchInvoice[]> {
-  expectSuccess(
-    await call('POST', '/devices', {
-      name: 'Bench device',
-      environment: 'staging',
-      apiAddress: mock.url,
-      accountId: '1',
-      apiKey: `bench-${randomBytes(12).toString('hex')}`,
-    }),
-    'POST /devices',
-  );
-  const contact = expectSuccess(
-    await call('POST', '/contacts', {
-      name: 'Bench Customer SL',
-      email: 'billing@bench.example',
-      vatNumber: 'ESB12345674',
-      country: 'ES',
-    }),
-    'POST /contacts',
-  );
-  // A run id keeps numbers unique even on a PostgreSQL that was not emptied.
-  const runId = randomBytes(3).toString('hex').toUpperCase();
-  const numbers = Array.from({ length: n }, (_, i) => `BENCH-${runId}-${i + 1}`);
+  await createDevice(call, mock.url);
+  const contactId = await createContact(call);
+  const run = runId();
+  const numbers = Array.from({ length: n }, (_, i) => `BENCH-${run}-${i + 1}`);
   return runPool(numbers, SETUP_CONCURRENCY, async (number, i) => {
-    const line = { description: 'Night', quantity: '2', unitPrice: '10.00', taxRate: '21' };
-    const extra = { description: 'Breakfast', quantity: '1', unitPrice: '7.50', taxRate: '10' };
-    const body = {
-      number,
-      contactId: contact.id,
-      issueDate: new Date().toISOString().slice(0, 10),
-      // Every other invoice has two lines at two rates, so both tax paths are exercised.
-      lines: i % 2 === 0 ? [line] : [line, extra],
-    };
-    const invoice = expectSuccess(
-      await call('POST', '/invoices', body),
-      `POST /invoices ${number}`,
-    );
-    const id = String(invoice.id);
-    expectSuccess(await call('POST', `/invoices/${id}/confirm`), `POST /invoices/${id}/confirm`);
+    // Every other invoice has two lines at two rates, so both tax paths are exercised.
+    const id = await createConfirmedInvoice(call, contactId, number, i % 2 === 1);
     return { id, number };
   });
 }
@@ -113,7 +82,9 @@ async function run(options: BenchOptions, mock: MockB2bRouter, service: ServiceP
   const result = await registerAll(call, invoices, options.concurrency);
   const tally = mock.tally(invoices.map((i) => i.number));
   // The answer must name the invoice B2B Router created for that number, not some other one.
-  const wrongIds = invoices.filter((i) => result.remoteIds.get(i.number) !== mock.idOf(i.number));
+  const wrongIds = invoices.filter(
+    (i) => result.remoteIds.get(i.number) !== mock.counts(i.number).id,
+  );
   const repeat = options.repeat
     ? await repeatSample(call, mock, invoices, options.concurrency)
     : null;
@@ -125,7 +96,7 @@ async function run(options: BenchOptions, mock: MockB2bRouter, service: ServiceP
 
 async function main(): Promise<number> {
   const options = readOptions(process.argv.slice(2), process.env);
-  const mock = await startMockB2bRouter(options.latencyMs);
+  const mock = await startMockB2bRouter({ latencyMs: options.latencyMs });
   let service: ServiceProcess | undefined;
   let ok = false;
   // Files are kept after a failed run: the service log is where its errors are.
