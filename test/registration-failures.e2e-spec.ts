@@ -1,5 +1,7 @@
 import {
-  ACCOUNT,
+  CREATE,
+  found,
+  lookupUrl,
   b2brouter,
   confirmedInvoice,
   createContact,
@@ -8,7 +10,6 @@ import {
 } from './support/invoicing';
 import { useTestApp } from './support/test-app';
 
-const CREATE = `/accounts/${ACCOUNT}/invoices`;
 const TIMEOUT_MS = 500; // B2BROUTER_TIMEOUT_MS of the tests (test/support/setup-env.ts)
 
 describe('Registration failures and retries', () => {
@@ -26,11 +27,6 @@ describe('Registration failures and retries', () => {
   const get = async () => (await t.as('booking').get(`/invoices/${invoice.id}`).expect(200)).body;
   const lastEvent = async () =>
     (await t.as('booking').get(`/invoices/${invoice.id}/events`).expect(200)).body.at(-1);
-  const lookupUrl = () => `${CREATE}?number=${encodeURIComponent(invoice.number)}&limit=500`;
-  const found = (...invoices: object[]) => ({
-    invoices,
-    meta: { total_count: invoices.length, offset: 0, limit: 500 },
-  });
 
   /** After any failure: nothing saved but the error, for the operator to read. */
   async function expectNothingSaved(code: string) {
@@ -132,7 +128,7 @@ describe('Registration failures and retries', () => {
       .reply(201, { invoice: remoteInvoice(42, invoice.number) });
     await register().expect(502);
 
-    mock.scope.get(lookupUrl()).reply(200, found(remoteInvoice(42, invoice.number)));
+    mock.scope.get(lookupUrl(invoice.number)).reply(200, found(remoteInvoice(42, invoice.number)));
     mock.scope.post('/invoices/send_invoice/42').reply(200, {});
     const res = await register().expect(200);
 
@@ -152,7 +148,7 @@ describe('Registration failures and retries', () => {
   it('after a create that timed out without happening, the lookup finds nothing and it creates once more', async () => {
     mock.scope.post(CREATE).reply(503);
     await register().expect(502);
-    mock.scope.get(lookupUrl()).reply(200, found());
+    mock.scope.get(lookupUrl(invoice.number)).reply(200, found());
     mock.scope.post(CREATE).reply(201, { invoice: remoteInvoice(43, invoice.number) });
     mock.scope.post('/invoices/send_invoice/43').reply(204);
     await register().expect(200);
@@ -164,7 +160,7 @@ describe('Registration failures and retries', () => {
     mock.scope
       .post(CREATE)
       .reply(422, { error: { code: 'parameter_taken', message: 'Number has already been taken' } });
-    mock.scope.get(lookupUrl()).reply(200, found(remoteInvoice(44, invoice.number)));
+    mock.scope.get(lookupUrl(invoice.number)).reply(200, found(remoteInvoice(44, invoice.number)));
     mock.scope.post('/invoices/send_invoice/44').reply(204);
     const res = await register().expect(200);
     expect(res.body).toMatchObject({ b2brouterInvoiceId: 44 });
@@ -174,7 +170,7 @@ describe('Registration failures and retries', () => {
   it('refuses to adopt an invoice with our number that is not ours', async () => {
     mock.scope.post(CREATE).reply(422, { error: { code: 'parameter_taken', message: 'taken' } });
     mock.scope
-      .get(lookupUrl())
+      .get(lookupUrl(invoice.number))
       .reply(200, found(remoteInvoice(45, invoice.number, { total: '999.00' })));
     const res = await register().expect(422);
     expect(res.body).toMatchObject({

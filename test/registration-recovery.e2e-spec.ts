@@ -3,7 +3,9 @@ import { RegistrationRecovery } from '../src/invoices/registration/registration-
 import { RegistrationStore } from '../src/invoices/registration/registration-store';
 import { TEST_DB } from './support/databases';
 import {
-  ACCOUNT,
+  CREATE,
+  found,
+  lookupUrl,
   b2brouter,
   confirmedInvoice,
   createContact,
@@ -11,8 +13,6 @@ import {
   remoteInvoice,
 } from './support/invoicing';
 import { createTestApp, type TestApp, useTestApp } from './support/test-app';
-
-const CREATE = `/accounts/${ACCOUNT}/invoices`;
 
 /** At most one create and one send, whatever the races and crashes. */
 describe('Registration under concurrency and crashes', () => {
@@ -27,7 +27,6 @@ describe('Registration under concurrency and crashes', () => {
   afterEach(() => jest.restoreAllMocks());
 
   const register = (app = t) => app.as('booking').post(`/invoices/${invoice.id}/register`);
-  const lookupUrl = () => `${CREATE}?number=${encodeURIComponent(invoice.number)}&limit=500`;
   const sends = () => mock.count('POST', '/invoices/send_invoice/');
   const creates = () => mock.count('POST', CREATE);
 
@@ -83,9 +82,7 @@ describe('Registration under concurrency and crashes', () => {
     expect(creates()).toBe(1);
     expect(sends()).toBe(0);
 
-    mock.scope
-      .get(lookupUrl())
-      .reply(200, { invoices: [remoteInvoice(8, invoice.number)], meta: { total_count: 1 } });
+    mock.scope.get(lookupUrl(invoice.number)).reply(200, found(remoteInvoice(8, invoice.number)));
     const res = await register().expect(200);
     expect(res.body).toMatchObject({ b2brouterInvoiceId: 8, reference: '8' });
     expect(creates()).toBe(1);
@@ -110,9 +107,7 @@ describe('Registration under concurrency and crashes', () => {
       .query(`UPDATE invoices SET lease_until = now() - interval '1 second' WHERE id = $1`, [
         invoice.id,
       ]);
-    mock.scope
-      .get(lookupUrl())
-      .reply(200, { invoices: [remoteInvoice(9, invoice.number)], meta: { total_count: 1 } });
+    mock.scope.get(lookupUrl(invoice.number)).reply(200, found(remoteInvoice(9, invoice.number)));
     await register().expect(200);
     expect(creates()).toBe(1);
     expect(sends()).toBe(1);
@@ -180,8 +175,8 @@ describe('Registration under concurrency and crashes', () => {
       expect(await sweep()).toBe(0);
       await expireLease();
       mock.scope
-        .get(lookupUrl())
-        .reply(200, { invoices: [remoteInvoice(12, invoice.number)], meta: { total_count: 1 } });
+        .get(lookupUrl(invoice.number))
+        .reply(200, found(remoteInvoice(12, invoice.number)));
       expect(await sweep()).toBe(1);
 
       expect(await saved()).toMatchObject({

@@ -3,6 +3,17 @@ import type { TestApp } from './test-app';
 import { deviceBody, STAGING } from './fixtures';
 
 export const ACCOUNT = '4711';
+export const CREATE = `/accounts/${ACCOUNT}/invoices`;
+
+/** How the service looks an invoice number up at B2B Router. */
+export const lookupUrl = (number: string) =>
+  `${CREATE}?number=${encodeURIComponent(number)}&limit=500`;
+
+/** B2B Router's answer to a list or lookup. */
+export const found = (...invoices: object[]) => ({
+  invoices,
+  meta: { total_count: invoices.length, offset: 0, limit: 500 },
+});
 
 export async function createDevice(t: TestApp, overrides: Record<string, unknown> = {}) {
   return (await t.as('admin').post('/devices').send(deviceBody(overrides)).expect(201)).body;

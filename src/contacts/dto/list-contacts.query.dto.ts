@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageLimit } from '../../common/page-limit';
 
 export class ListContactsQueryDto {
   /** Only contacts with exactly this VAT number, as stored. @example "ESB12345674" */
@@ -15,10 +15,6 @@ export class ListContactsQueryDto {
   email?: string;
 
   /** At most this many contacts, oldest first. @example 100 */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit()
   limit?: number;
 }

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { PageLimit } from '../../common/page-limit';
 import type { InvoiceStatus, RegistrationState } from '../invoice.entity';
 
 export class ListInvoicesQueryDto {
@@ -22,11 +22,7 @@ export class ListInvoicesQueryDto {
   number?: string;
 
   /** Page size, 1 to 200; 50 by default. */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit()
   limit?: number;
 
   /** `nextCursor` of the previous page. */
