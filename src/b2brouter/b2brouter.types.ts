@@ -39,22 +39,6 @@ export interface B2bRouterAccount {
   apply_taxes_per_line?: boolean;
 }
 
-export const INVOICE_STATES = [
-  'new',
-  'sending',
-  'sent',
-  'error',
-  'accepted',
-  'registered',
-  'refused',
-  'paid',
-  'closed',
-  'allegedly_paid',
-  'issued',
-] as const;
-/** Known states; the wire value stays a plain string because B2B Router may add more. */
-export type B2bRouterInvoiceState = (typeof INVOICE_STATES)[number];
-
 export interface B2bRouterTaxInput {
   name: string;
   category: string;

@@ -1,3 +1,4 @@
+import type { B2bRouterEnvironment } from '../b2brouter/b2brouter.types';
 import {
   Column,
   CreateDateColumn,
@@ -7,7 +8,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
-export type DeviceEnvironment = 'staging' | 'production';
+export type DeviceEnvironment = B2bRouterEnvironment;
 
 /** One B2B Router connection. Secrets are stored sealed (see SecretBox), never in clear. */
 @Entity({ name: 'devices' })

@@ -99,10 +99,6 @@ export class DevicesService {
     };
   }
 
-  webhookSecretOf(device: Device): string | null {
-    return device.webhookSecretSealed && this.secrets.decrypt(device.webhookSecretSealed);
-  }
-
   private setSecrets(
     device: Device,
     dto: { apiKey?: string; webhookSecret?: string | null },

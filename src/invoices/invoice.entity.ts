@@ -10,6 +10,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import type { B2bRouterEnvironment } from '../b2brouter/b2brouter.types';
 import { Contact } from '../contacts/contact.entity';
 import { InvoiceLine } from './invoice-line.entity';
 
@@ -17,6 +18,10 @@ export type InvoiceType = 'invoice' | 'credit_note';
 export type InvoiceStatus = 'draft' | 'confirmed' | 'cancelled';
 export type RegistrationState =
   'not_registered' | 'in_progress' | 'registered' | 'failed' | 'linked';
+
+/** Registered or linked: the invoice exists at B2B Router and is final here. */
+export const isAtB2bRouter = (invoice: Pick<Invoice, 'registrationState'>) =>
+  invoice.registrationState === 'registered' || invoice.registrationState === 'linked';
 
 /** What the last failed registration said; shown to operators as `registration.lastError`. */
 export interface RegistrationError {
@@ -103,7 +108,7 @@ export class Invoice {
   registrationDeviceId: string | null;
 
   @Column({ name: 'b2brouter_environment', type: 'varchar', length: 20, nullable: true })
-  b2brouterEnvironment: 'staging' | 'production' | null;
+  b2brouterEnvironment: B2bRouterEnvironment | null;
 
   @Column({ name: 'remote_state', type: 'varchar', length: 30, nullable: true })
   remoteState: string | null;

@@ -9,7 +9,7 @@ import type { InvoiceLineDto } from './dto/invoice-line.dto';
 import type { UpdateInvoiceDto } from './dto/update-invoice.dto';
 import { InvoiceEventsService } from './invoice-events.service';
 import { InvoiceLine } from './invoice-line.entity';
-import { Invoice, type InvoiceStatus } from './invoice.entity';
+import { Invoice, isAtB2bRouter, type InvoiceStatus } from './invoice.entity';
 import { computeTotals } from './money';
 import { ProjectXref } from './project-xref.entity';
 
@@ -101,7 +101,7 @@ export class InvoicesService {
   }
 
   private assertNotAtB2bRouter(invoice: Invoice): void {
-    if (invoice.registrationState === 'registered' || invoice.registrationState === 'linked') {
+    if (isAtB2bRouter(invoice)) {
       throw new DomainError(
         'ALREADY_REGISTERED',
         `Invoice ${invoice.number} is registered at B2B Router; issue a credit note instead.`,

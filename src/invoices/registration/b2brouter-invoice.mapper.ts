@@ -10,7 +10,7 @@ import { negate } from '../money';
  * `is_credit_note` with positive amounts (API-NOTES, "Credit notes"). The contact's country
  * decides, since our booking systems invoice customers of their own country.
  */
-export const usesSpanishRectification = (contact: Contact) => contact.country === 'ES';
+const usesSpanishRectification = (contact: Contact) => contact.country === 'ES';
 
 /** Our invoice as B2B Router's create call wants it, contact inline. */
 export function toB2bRouterInvoice(

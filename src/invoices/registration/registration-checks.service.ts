@@ -6,7 +6,7 @@ import { Contact } from '../../contacts/contact.entity';
 import { checkVat } from '../../contacts/vat';
 import { Device } from '../../devices/device.entity';
 import { DevicesService } from '../../devices/devices.service';
-import { Invoice } from '../invoice.entity';
+import { Invoice, isAtB2bRouter } from '../invoice.entity';
 
 /** Everything registration needs, once the checks have passed. */
 export interface RegistrationContext {
@@ -51,7 +51,7 @@ export class RegistrationChecksService {
     const original = invoice.originalInvoiceId
       ? await this.invoices.findOneBy({ id: invoice.originalInvoiceId })
       : null;
-    if (invoice.type === 'credit_note' && !isAtB2bRouter(original)) {
+    if (invoice.type === 'credit_note' && !(original && isAtB2bRouter(original))) {
       problems.push(
         new DomainError(
           'ORIGINAL_INVOICE_NOT_REGISTERED',
@@ -128,6 +128,3 @@ function contactProblems(contact: Contact): DomainError[] {
   }
   return problems;
 }
-
-const isAtB2bRouter = (invoice: Invoice | null) =>
-  invoice?.registrationState === 'registered' || invoice?.registrationState === 'linked';

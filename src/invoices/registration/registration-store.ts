@@ -7,7 +7,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import type { Env } from '../../config/env';
 import type { Device } from '../../devices/device.entity';
 import { InvoiceEventsService } from '../invoice-events.service';
-import { Invoice, type RegistrationError } from '../invoice.entity';
+import { Invoice, isAtB2bRouter, type RegistrationError } from '../invoice.entity';
 import { ProjectXref } from '../project-xref.entity';
 
 /** Proof of holding an invoice's registration; every write after the claim presents it. */
@@ -65,9 +65,7 @@ export class RegistrationStore {
         });
         return { claimed: { invoiceId, token }, invoice };
       }
-      if (invoice.registrationState === 'registered' || invoice.registrationState === 'linked') {
-        return { done: invoice };
-      }
+      if (isAtB2bRouter(invoice)) return { done: invoice };
       if (invoice.status !== 'confirmed') {
         throw new DomainError(
           'INVOICE_NOT_CONFIRMED',

@@ -4,7 +4,7 @@ import type { B2bRouterConnection, B2bRouterInvoice } from '../../b2brouter/b2br
 import { DomainError } from '../../common/errors/domain-error';
 import { DevicesService } from '../../devices/devices.service';
 import type { RegistrationResultDto } from '../dto/registration-result.dto';
-import type { Invoice } from '../invoice.entity';
+import { type Invoice, isAtB2bRouter } from '../invoice.entity';
 import { InvoicesService } from '../invoices.service';
 import { toB2bRouterInvoice } from './b2brouter-invoice.mapper';
 import {
@@ -51,7 +51,7 @@ export class RegistrationService {
     { resume = false } = {},
   ): Promise<RegistrationResultDto> {
     const invoice = await this.invoices.get(invoiceId);
-    if (isDone(invoice)) return this.results.of(invoice);
+    if (isAtB2bRouter(invoice)) return this.results.of(invoice);
     const { problems, context } = await this.checks.check(invoice, workstationId, resume);
     if (!context) {
       await this.store.fail(invoiceId, null, toRegistrationError(problems[0]), { step: 'checks' });
@@ -181,6 +181,3 @@ export class RegistrationService {
     return failure;
   }
 }
-
-const isDone = (i: Invoice) =>
-  i.registrationState === 'registered' || i.registrationState === 'linked';
