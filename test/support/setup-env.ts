@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EMBEDDED_TEMPLATE_DIR, TEST_DATABASE_URL, TEST_DB } from './databases';
+import { EMBEDDED_TEMPLATE_DIR, TEST_DB, testDatabaseUrl } from './databases';
 import { TEST_TOKENS } from './tokens';
 
 /** Runs before each test file: its own DATA_DIR, and the database of this run. */
@@ -10,7 +10,7 @@ if (TEST_DB === 'embedded') {
   cpSync(EMBEDDED_TEMPLATE_DIR, dataDir, { recursive: true });
   delete process.env.DATABASE_URL;
 } else {
-  process.env.DATABASE_URL = TEST_DATABASE_URL;
+  process.env.DATABASE_URL = testDatabaseUrl();
 }
 
 Object.assign(process.env, {
