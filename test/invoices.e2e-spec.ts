@@ -105,6 +105,8 @@ describe('Invoices', () => {
           url: null,
           registeredAt: null,
           lastError: null,
+          drift: null,
+          nextAttemptAt: null,
         },
         createdAt: expect.any(String),
         updatedAt: expect.any(String),

@@ -1,7 +1,9 @@
 import {
   CREATE,
   found,
+  listsAndShows,
   lookupUrl,
+  timePasses,
   b2brouter,
   confirmedInvoice,
   createContact,
@@ -102,12 +104,19 @@ describe('Registration failures and retries', () => {
     ['a network error', () => mock.scope.post(CREATE).replyWithError({ code: 'ECONNRESET' })],
   ])(
     'answers %s on create with 502 B2BROUTER_UNAVAILABLE, retryable, never replaying the create',
-    async (_, fail) => {
+    async (what, fail) => {
       fail();
       const res = await register().expect(502);
       expect(res.body).toMatchObject({ code: 'B2BROUTER_UNAVAILABLE', retryable: true });
       expect(mock.count('POST', CREATE)).toBe(1);
       await expectNothingSaved('B2BROUTER_UNAVAILABLE');
+      // Only a 429 says the create did nothing; after the others it may have happened, so the
+      // invoice is held (a retry gets 409) and the service will find out by itself.
+      const unknown = what !== 'a 429';
+      expect((await get()).registration.nextAttemptAt !== null).toBe(unknown);
+      if (unknown) {
+        expect((await register().expect(409)).body.code).toBe('REGISTRATION_IN_PROGRESS');
+      }
     },
   );
 
@@ -128,7 +137,12 @@ describe('Registration failures and retries', () => {
       .reply(201, { invoice: remoteInvoice(42, invoice.number) });
     await register().expect(502);
 
-    mock.scope.get(lookupUrl(invoice.number)).reply(200, found(remoteInvoice(42, invoice.number)));
+    // The create may still be running at B2B Router: no lookup (and no create) until it cannot.
+    const held = await register().expect(409);
+    expect(held.body.code).toBe('REGISTRATION_IN_PROGRESS');
+    expect(Number(held.headers['retry-after'])).toBeGreaterThan(0);
+    await timePasses(t);
+    listsAndShows(mock.scope, remoteInvoice(42, invoice.number));
     mock.scope.post('/invoices/send_invoice/42').reply(200, {});
     const res = await register().expect(200);
 
@@ -148,6 +162,7 @@ describe('Registration failures and retries', () => {
   it('after a create that timed out without happening, the lookup finds nothing and it creates once more', async () => {
     mock.scope.post(CREATE).reply(503);
     await register().expect(502);
+    await timePasses(t);
     mock.scope.get(lookupUrl(invoice.number)).reply(200, found());
     mock.scope.post(CREATE).reply(201, { invoice: remoteInvoice(43, invoice.number) });
     mock.scope.post('/invoices/send_invoice/43').reply(204);
@@ -160,25 +175,28 @@ describe('Registration failures and retries', () => {
     mock.scope
       .post(CREATE)
       .reply(422, { error: { code: 'parameter_taken', message: 'Number has already been taken' } });
-    mock.scope.get(lookupUrl(invoice.number)).reply(200, found(remoteInvoice(44, invoice.number)));
+    listsAndShows(mock.scope, remoteInvoice(44, invoice.number));
     mock.scope.post('/invoices/send_invoice/44').reply(204);
     const res = await register().expect(200);
     expect(res.body).toMatchObject({ b2brouterInvoiceId: 44 });
     expect(mock.count('POST', CREATE)).toBe(1);
   });
 
-  it('refuses to adopt an invoice with our number that is not ours', async () => {
+  it('refuses to adopt an invoice with our number that is not ours, and lets it be cancelled', async () => {
     mock.scope.post(CREATE).reply(422, { error: { code: 'parameter_taken', message: 'taken' } });
-    mock.scope
-      .get(lookupUrl(invoice.number))
-      .reply(200, found(remoteInvoice(45, invoice.number, { total: '999.00' })));
-    const res = await register().expect(422);
+    listsAndShows(mock.scope, remoteInvoice(45, invoice.number, { total: '999.00' }));
+    const res = await register().expect(409);
     expect(res.body).toMatchObject({
-      code: 'B2BROUTER_REJECTED',
-      detail: expect.stringContaining('differs in total'),
+      code: 'INVOICE_NUMBER_TAKEN',
+      detail: expect.stringContaining('id 45'),
+      errors: [{ field: 'number', message: 'taken at B2B Router by invoice 45' }],
     });
+    expect(res.body.detail).toContain('total 999.00');
     expect(mock.count('POST', '/invoices/send_invoice/')).toBe(0);
-    await expectNothingSaved('B2BROUTER_REJECTED');
+    await expectNothingSaved('INVOICE_NUMBER_TAKEN');
+    // Nothing of ours exists there, so nothing holds the invoice: the operator can cancel it.
+    expect((await get()).registration.nextAttemptAt).toBeNull();
+    await t.as('booking').post(`/invoices/${invoice.id}/cancel`).expect(200);
   });
 
   it('retries a send that failed with a 500 without creating again', async () => {
@@ -193,6 +211,9 @@ describe('Registration failures and retries', () => {
       registration: { b2brouterInvoiceId: 46 },
     });
 
+    // A 500 may come after the send went out: nothing is asked or sent until it cannot be running.
+    expect((await register().expect(409)).body.code).toBe('REGISTRATION_IN_PROGRESS');
+    await timePasses(t);
     mock.scope
       .get('/invoices/46')
       .reply(200, { invoice: remoteInvoice(46, invoice.number, { state: 'new' }) });
@@ -213,6 +234,7 @@ describe('Registration failures and retries', () => {
       .delay(TIMEOUT_MS + 300)
       .reply(204);
     await register().expect(502);
+    await timePasses(t);
 
     mock.scope
       .get('/invoices/47')
@@ -236,11 +258,11 @@ describe('Registration failures and retries', () => {
       .reply(201, { invoice: remoteInvoice(49, invoice.number, { total: '121.01' }) });
     mock.scope.post('/invoices/send_invoice/49').reply(204);
     await register().expect(200);
+    const drift = { total: { ours: '121.00', b2brouter: '121.01' } };
     const events = (await t.as('booking').get(`/invoices/${invoice.id}/events`)).body;
     expect(
       events.find((e: { type: string }) => e.type === 'registration.total_mismatch'),
-    ).toMatchObject({
-      details: { expected: '121.00', actual: '121.01' },
-    });
+    ).toMatchObject({ details: { drift } });
+    expect((await get()).registration.drift).toEqual(drift);
   });
 });

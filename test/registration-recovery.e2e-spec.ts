@@ -4,8 +4,8 @@ import { RegistrationStore } from '../src/invoices/registration/registration-sto
 import { TEST_DB } from './support/databases';
 import {
   CREATE,
-  found,
-  lookupUrl,
+  listsAndShows,
+  timePasses,
   b2brouter,
   confirmedInvoice,
   createContact,
@@ -82,7 +82,7 @@ describe('Registration under concurrency and crashes', () => {
     expect(creates()).toBe(1);
     expect(sends()).toBe(0);
 
-    mock.scope.get(lookupUrl(invoice.number)).reply(200, found(remoteInvoice(8, invoice.number)));
+    listsAndShows(mock.scope, remoteInvoice(8, invoice.number));
     const res = await register().expect(200);
     expect(res.body).toMatchObject({ b2brouterInvoiceId: 8, reference: '8' });
     expect(creates()).toBe(1);
@@ -102,12 +102,8 @@ describe('Registration under concurrency and crashes', () => {
     expect(creates()).toBe(1);
 
     // The crashed holder's lease runs out.
-    await t.app
-      .get(DataSource)
-      .query(`UPDATE invoices SET lease_until = now() - interval '1 second' WHERE id = $1`, [
-        invoice.id,
-      ]);
-    mock.scope.get(lookupUrl(invoice.number)).reply(200, found(remoteInvoice(9, invoice.number)));
+    await timePasses(t);
+    listsAndShows(mock.scope, remoteInvoice(9, invoice.number));
     await register().expect(200);
     expect(creates()).toBe(1);
     expect(sends()).toBe(1);
@@ -130,15 +126,14 @@ describe('Registration under concurrency and crashes', () => {
 
   it('lets no stalled holder write after another took over', async () => {
     const store = t.app.get(RegistrationStore);
-    const device = (await t.as('admin').get('/devices').expect(200)).body[0];
-    const first = await store.claim(invoice.id, device);
+    const first = await store.claim(invoice.id);
     if (!('claimed' in first)) throw new Error('expected a claim');
     await t.app
       .get(DataSource)
       .query(`UPDATE invoices SET lease_until = now() - interval '1 second' WHERE id = $1`, [
         invoice.id,
       ]);
-    const second = await store.claim(invoice.id, device);
+    const second = await store.claim(invoice.id);
     expect('claimed' in second).toBe(true);
     await expect(
       store.saveRemoteInvoice(first.claimed, { id: 11, state: 'new' }),
@@ -148,12 +143,7 @@ describe('Registration under concurrency and crashes', () => {
   });
 
   describe('background recovery of interrupted registrations', () => {
-    const expireLease = () =>
-      t.app
-        .get(DataSource)
-        .query(`UPDATE invoices SET lease_until = now() - interval '1 second' WHERE id = $1`, [
-          invoice.id,
-        ]);
+    const expireLease = () => timePasses(t);
     const sweep = () => t.app.get(RegistrationRecovery).sweep();
     const saved = async () =>
       (await t.as('booking').get(`/invoices/${invoice.id}`).expect(200)).body;
@@ -174,9 +164,7 @@ describe('Registration under concurrency and crashes', () => {
       // Not while the lease runs: the holder may still be alive.
       expect(await sweep()).toBe(0);
       await expireLease();
-      mock.scope
-        .get(lookupUrl(invoice.number))
-        .reply(200, found(remoteInvoice(12, invoice.number)));
+      listsAndShows(mock.scope, remoteInvoice(12, invoice.number));
       expect(await sweep()).toBe(1);
 
       expect(await saved()).toMatchObject({
@@ -236,11 +224,7 @@ describe('Registration recovery on a timer', () => {
       .reply(201, { invoice: remoteInvoice(14, invoice.number) })
       .post('/invoices/send_invoice/14')
       .reply(204);
-    await t.app
-      .get(DataSource)
-      .query(`UPDATE invoices SET lease_until = now() - interval '1 second' WHERE id = $1`, [
-        invoice.id,
-      ]);
+    await timePasses(t);
 
     let state = '';
     for (let i = 0; i < 50 && state !== 'registered'; i++) {

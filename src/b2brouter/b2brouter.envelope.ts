@@ -63,5 +63,10 @@ function unexpected(answer: B2bRouterAnswer, req: B2bRouterRequest, what: string
   const remote = answer.requestId
     ? { status: answer.status, requestId: answer.requestId }
     : { status: answer.status };
-  return new DomainError('B2BROUTER_UNAVAILABLE', detail, { retryable: true, remote });
+  // A 2xx was answered, so the call took effect; only what it made is unknown.
+  return new DomainError('B2BROUTER_UNAVAILABLE', detail, {
+    retryable: true,
+    unknownOutcome: true,
+    remote,
+  });
 }

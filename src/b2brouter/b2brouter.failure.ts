@@ -9,6 +9,13 @@ export type Failure =
   | { kind: 'network'; reason: string }
   | { kind: 'status'; answer: B2bRouterAnswer };
 
+/**
+ * Failures that happen before a byte of the request leaves: no connection, no name, no trusted
+ * TLS peer. Anything else (a reset, a hang-up) may come after B2B Router received the call.
+ */
+const NEVER_SENT =
+  /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|CERT_|ERR_TLS_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/;
+
 export function isTransient(failure: Failure): boolean {
   if (failure.kind !== 'status') return true;
   return failure.answer.status === 429 || failure.answer.status >= 500;
@@ -71,12 +78,18 @@ export function toDomainError(
   const after = attempt > 1 ? ` (after ${attempt} attempts)` : '';
   if (failure.kind === 'timeout') {
     const detail = `B2B Router did not answer within ${policy.timeoutMs} ms${after}`;
-    return new DomainError('B2BROUTER_UNAVAILABLE', detail, { retryable: true });
+    return new DomainError('B2BROUTER_UNAVAILABLE', detail, {
+      retryable: true,
+      unknownOutcome: true,
+    });
   }
   if (failure.kind === 'network') {
     const reason = scrubKey(failure.reason, conn.apiKey).slice(0, 200);
     const detail = `Could not reach B2B Router at ${url.host}: ${reason}${after}`;
-    return new DomainError('B2BROUTER_UNAVAILABLE', detail, { retryable: true });
+    return new DomainError('B2BROUTER_UNAVAILABLE', detail, {
+      retryable: true,
+      unknownOutcome: !NEVER_SENT.test(failure.reason),
+    });
   }
   const { status, headers, body } = failure.answer;
   const remote = readRemoteProblem(status, headers, body, conn.apiKey);
@@ -91,8 +104,13 @@ export function toDomainError(
     });
   }
   if (status >= 500) {
+    // A 5xx can come after the work was done (a gateway timing out on a slow backend).
     const detail = `B2B Router answered ${status} to ${call}${after}`;
-    return new DomainError('B2BROUTER_UNAVAILABLE', detail, { retryable: true, remote });
+    return new DomainError('B2BROUTER_UNAVAILABLE', detail, {
+      retryable: true,
+      unknownOutcome: true,
+      remote,
+    });
   }
   const hint = status >= 300 && status < 400 ? ', a redirect (check the API address)' : '';
   const detail = `B2B Router answered ${status}${hint} to ${call}`;

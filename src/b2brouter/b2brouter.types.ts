@@ -94,6 +94,12 @@ export interface B2bRouterInvoiceTax {
   amount?: string | number;
 }
 
+/** A line as B2B Router shows it; which of these it includes is unconfirmed. */
+export interface B2bRouterInvoiceLine {
+  quantity?: string | number;
+  price?: string | number;
+}
+
 export interface B2bRouterInvoice {
   id: number;
   number: string;
@@ -104,6 +110,11 @@ export interface B2bRouterInvoice {
   total?: string | number;
   taxes?: B2bRouterInvoiceTax[];
   contact?: { tin_value?: string; name?: string };
+  /** ISO timestamp; unconfirmed, used as evidence only when present. */
+  created_at?: string;
+  /** The full invoice (GET /invoices/{id}) may list its lines under either name (unconfirmed). */
+  invoice_lines?: B2bRouterInvoiceLine[];
+  lines?: B2bRouterInvoiceLine[];
 }
 
 export interface B2bRouterListQuery {

@@ -1,4 +1,5 @@
 import { Init1795306643547 } from '../../migrations/1795306643547-Init';
+import { ExactlyOnce1796156632626 } from '../../migrations/1796156632626-ExactlyOnce';
 
 /** Every migration, in order; listed (not globbed) so jest, the build and the CLI agree. */
-export const migrations = [Init1795306643547];
+export const migrations = [Init1795306643547, ExactlyOnce1796156632626];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { type EntityManager, IsNull, Repository } from 'typeorm';
 import {
   DEFAULT_API_ADDRESS,
   DEFAULT_API_VERSION,
@@ -13,6 +13,7 @@ import type { Env } from '../config/env';
 import { SecretBox } from '../crypto/secret-box';
 import { isUniqueViolation } from '../database/postgres-errors';
 import { resolveApiAddress } from './api-address';
+import { accountOf, assertNoUnfinished } from './device-usage';
 import { Device } from './device.entity';
 import type { CreateDeviceDto } from './dto/create-device.dto';
 import type { UpdateDeviceDto } from './dto/update-device.dto';
@@ -57,25 +58,39 @@ export class DevicesService {
       webhookSecretSealed: null,
     });
     this.setSecrets(device, dto);
-    return this.save(device);
+    return this.save(this.devices.manager, device);
   }
 
+  /**
+   * Row-locked, so that a registration pinning itself to this device's account
+   * (RegistrationStore.markCreateAttempted) and this change take turns.
+   */
   async update(id: string, dto: UpdateDeviceDto): Promise<Device> {
-    const device = await this.get(id);
-    const previousDefault = DEFAULT_API_ADDRESS[device.environment];
-    const { apiKey, webhookSecret, apiAddress, apiVersion, ...plain } = dto;
-    Object.assign(device, plain);
-    if (apiVersion !== undefined) device.apiVersion = this.supportedVersion(apiVersion);
-    // A device that followed its environment's default address keeps following it.
-    const address =
-      apiAddress ?? (device.apiAddress === previousDefault ? undefined : device.apiAddress);
-    device.apiAddress = resolveApiAddress(address, device.environment, this.allowedHosts);
-    this.setSecrets(device, { apiKey, webhookSecret });
-    return this.save(device);
+    return this.devices.manager.transaction(async (m) => {
+      const device = await this.lockedGet(m, id);
+      const before = { ...device };
+      const previousDefault = DEFAULT_API_ADDRESS[device.environment];
+      const { apiKey, webhookSecret, apiAddress, apiVersion, ...plain } = dto;
+      Object.assign(device, plain);
+      if (apiVersion !== undefined) device.apiVersion = this.supportedVersion(apiVersion);
+      // A device that followed its environment's default address keeps following it.
+      const address =
+        apiAddress ?? (device.apiAddress === previousDefault ? undefined : device.apiAddress);
+      device.apiAddress = resolveApiAddress(address, device.environment, this.allowedHosts);
+      this.setSecrets(device, { apiKey, webhookSecret });
+      if (accountOf(device) !== accountOf(before)) {
+        await assertNoUnfinished(m, before, 'moving it to another account, environment or address');
+      }
+      return this.save(m, device);
+    });
   }
 
   async remove(id: string): Promise<void> {
-    await this.devices.remove(await this.get(id));
+    await this.devices.manager.transaction(async (m) => {
+      const device = await this.lockedGet(m, id);
+      await assertNoUnfinished(m, device, 'deleting it');
+      await m.remove(device);
+    });
   }
 
   /**
@@ -125,9 +140,15 @@ export class DevicesService {
     );
   }
 
-  private async save(device: Device): Promise<Device> {
+  private async lockedGet(m: EntityManager, id: string): Promise<Device> {
+    const device = await m.findOne(Device, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!device) throw new DomainError('DEVICE_NOT_FOUND', `There is no device ${id}.`);
+    return device;
+  }
+
+  private async save(m: EntityManager, device: Device): Promise<Device> {
     try {
-      return await this.devices.save(device);
+      return await m.save(device);
     } catch (error) {
       if (isUniqueViolation(error)) {
         const scope = device.workstationId

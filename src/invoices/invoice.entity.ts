@@ -10,7 +10,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { B2bRouterEnvironment } from '../b2brouter/b2brouter.types';
+import type { B2bRouterEnvironment, B2bRouterInvoiceInput } from '../b2brouter/b2brouter.types';
 import { Contact } from '../contacts/contact.entity';
 import { InvoiceLine } from './invoice-line.entity';
 
@@ -22,6 +22,16 @@ export type RegistrationState =
 /** Registered or linked: the invoice exists at B2B Router and is final here. */
 export const isAtB2bRouter = (invoice: Pick<Invoice, 'registrationState'>) =>
   invoice.registrationState === 'registered' || invoice.registrationState === 'linked';
+
+/**
+ * A create may have reached B2B Router: the invoice (may) exist in the pinned account, so every
+ * later attempt continues there, and the invoice can no longer be cancelled here.
+ */
+export const isPinned = (invoice: Pick<Invoice, 'b2brouterInvoiceId' | 'createAttemptedAt'>) =>
+  invoice.b2brouterInvoiceId !== null || invoice.createAttemptedAt !== null;
+
+/** Our totals against B2B Router's, for each amount where they differ. */
+export type TotalsDrift = Record<string, { ours: string; b2brouter: string }>;
 
 /** What the last failed registration said; shown to operators as `registration.lastError`. */
 export interface RegistrationError {
@@ -36,6 +46,15 @@ export interface RegistrationError {
 @Index('ix_invoices_contact', ['contactId'])
 @Index('ix_invoices_status_seq', ['status', 'seq'])
 @Index('ix_invoices_registration_seq', ['registrationState', 'seq'])
+// B2B Router numbers its invoices per environment: the same id exists in staging and production.
+@Index(
+  'uq_invoices_b2brouter_invoice',
+  ['b2brouterEnvironment', 'b2brouterAccountId', 'b2brouterInvoiceId'],
+  {
+    unique: true,
+  },
+)
+@Index('ix_invoices_retry_at', ['retryAt'], { where: 'retry_at IS NOT NULL' })
 export class Invoice {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -100,15 +119,33 @@ export class Invoice {
   registrationState: RegistrationState;
 
   /** Stored the moment B2B Router answers a create, so no retry ever creates it again. */
-  @Column({ name: 'b2brouter_invoice_id', type: 'bigint', nullable: true, unique: true })
+  @Column({ name: 'b2brouter_invoice_id', type: 'bigint', nullable: true })
   b2brouterInvoiceId: string | null;
 
-  /** The device (B2B Router account) the remote invoice lives in. */
+  /**
+   * The device whose key the attempt uses, and where its invoice lives at B2B Router. Taken at
+   * the claim and frozen once a create may have happened (see `isPinned`): from then on every
+   * attempt continues in that account, whatever the workstation or the device now say.
+   */
   @Column({ name: 'registration_device_id', type: 'uuid', nullable: true })
   registrationDeviceId: string | null;
 
   @Column({ name: 'b2brouter_environment', type: 'varchar', length: 20, nullable: true })
   b2brouterEnvironment: B2bRouterEnvironment | null;
+
+  @Column({ name: 'b2brouter_account_id', type: 'varchar', length: 32, nullable: true })
+  b2brouterAccountId: string | null;
+
+  @Column({ name: 'b2brouter_api_address', type: 'varchar', length: 300, nullable: true })
+  b2brouterApiAddress: string | null;
+
+  /** The create call's body, built and checked before any mark; frozen with the account. */
+  @Column({ name: 'b2brouter_payload', type: 'jsonb', nullable: true })
+  b2brouterPayload: B2bRouterInvoiceInput | null;
+
+  /** Where B2B Router's totals differ from ours by its rounding; null when they agree. */
+  @Column({ type: 'jsonb', nullable: true })
+  drift: TotalsDrift | null;
 
   @Column({ name: 'remote_state', type: 'varchar', length: 30, nullable: true })
   remoteState: string | null;
@@ -136,6 +173,14 @@ export class Invoice {
 
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt: Date | null;
+
+  /** When the service itself takes up a registration whose outcome is unknown; null: it will not. */
+  @Column({ name: 'retry_at', type: 'timestamptz', nullable: true })
+  retryAt: Date | null;
+
+  /** Background attempts since the last success or definite answer, for the backoff. */
+  @Column({ name: 'recovery_attempts', type: 'integer', default: 0 })
+  recoveryAttempts: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { negateDecimal } from './decimal-text';
 import { computeTotals, formatMoney, negate, parseDecimal, type TotalsLine } from './money';
 
 const MONEY = /^-?\d+\.\d{2}$/;
@@ -347,10 +348,6 @@ const anyLine = fc.record({
   taxRate: fc.oneof(rate, rate.map(negateDecimal)),
   taxCategory: category,
 });
-
-function negateDecimal(value: string): string {
-  return value.startsWith('-') ? value.slice(1) : `-${value}`;
-}
 
 function sortedTaxes<T extends { category: string; rate: string }>(taxes: T[]): T[] {
   return [...taxes].sort((x, y) => (x.category + x.rate).localeCompare(y.category + y.rate));

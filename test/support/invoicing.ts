@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { DataSource } from 'typeorm';
 import type { TestApp } from './test-app';
 import { deviceBody, STAGING } from './fixtures';
 
@@ -94,4 +95,27 @@ export function b2brouter(base = STAGING) {
     count: (method: string, pathPrefix: string) =>
       calls.filter((c) => c.method === method && c.path.startsWith(pathPrefix)).length,
   };
+}
+
+/**
+ * B2B Router lists `invoice` under its number and shows it whole, as a lookup after a lost
+ * answer reads it before adopting it.
+ */
+export function listsAndShows(scope: nock.Scope, invoice: { id: number; number: string }) {
+  return scope
+    .get(lookupUrl(invoice.number))
+    .reply(200, found(invoice))
+    .get(`/invoices/${invoice.id}`)
+    .reply(200, { invoice });
+}
+
+/**
+ * Time passes: every lease, hold after an unknown outcome and background retry time runs out,
+ * as it would once the calls it waits for can no longer be running.
+ */
+export function timePasses(t: TestApp) {
+  return t.app.get(DataSource).query(
+    `UPDATE invoices SET lease_until = CASE WHEN lease_until IS NOT NULL THEN now() - interval '1 second' END,
+                         retry_at = CASE WHEN retry_at IS NOT NULL THEN now() - interval '1 second' END`,
+  );
 }

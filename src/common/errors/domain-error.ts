@@ -18,6 +18,11 @@ export interface DomainErrorOptions {
   errors?: FieldProblem[];
   remote?: RemoteProblem;
   retryable?: boolean;
+  /**
+   * A call to B2B Router failed in a way that does not tell whether B2B Router carried it out
+   * (a timeout, a connection lost after the request went out, a 5xx, an unreadable 2xx).
+   */
+  unknownOutcome?: boolean;
   /** Extra response headers, such as Retry-After. */
   headers?: Record<string, string>;
   cause?: unknown;

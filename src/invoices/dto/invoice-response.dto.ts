@@ -5,6 +5,7 @@ import type {
   InvoiceType,
   RegistrationError,
   RegistrationState,
+  TotalsDrift,
 } from '../invoice.entity';
 import type { ProjectXref } from '../project-xref.entity';
 import { trimDecimal } from '../decimal-text';
@@ -38,6 +39,16 @@ export class RegistrationDto {
   registeredAt: Date | null;
   /** Why the last registration attempt failed; null once registered. */
   lastError: RegistrationError | null;
+  /**
+   * Null, or where B2B Router's totals differ from ours (by its rounding), per amount.
+   * @example {"total": {"ours": "121.00", "b2brouter": "121.01"}}
+   */
+  drift: TotalsDrift | null;
+  /**
+   * When the service itself takes this registration up again (an outcome it has to find out,
+   * or an attempt that died); null when it waits for a caller.
+   */
+  nextAttemptAt: Date | null;
 
   static fromEntity(i: Invoice): RegistrationDto {
     return {
@@ -47,6 +58,8 @@ export class RegistrationDto {
       url: webAppUrl(i),
       registeredAt: i.registeredAt,
       lastError: i.lastError,
+      drift: i.drift,
+      nextAttemptAt: i.retryAt,
     };
   }
 }

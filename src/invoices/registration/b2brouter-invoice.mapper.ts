@@ -2,8 +2,8 @@ import type { B2bRouterInvoiceInput } from '../../b2brouter/b2brouter.types';
 import type { Contact } from '../../contacts/contact.entity';
 import { normalizeVat, tinScheme } from '../../contacts/vat';
 import type { Invoice } from '../invoice.entity';
-import { trimDecimal } from '../decimal-text';
-import { negate } from '../money';
+import { negateDecimal, trimDecimal } from '../decimal-text';
+import { computeTotals, negate, type Totals } from '../money';
 
 /**
  * Spain's credit note is a rectifying invoice with negative amounts; elsewhere B2B Router takes
@@ -51,7 +51,7 @@ export function toB2bRouterInvoice(
       .sort((a, b) => a.position - b.position)
       .map((line) => ({
         description: line.description,
-        quantity: trimDecimal(negative ? negate(line.quantity) : line.quantity, 0),
+        quantity: trimDecimal(negative ? negateDecimal(line.quantity) : line.quantity, 0),
         price: trimDecimal(line.unitPrice, 2),
         taxes_attributes: [
           {
@@ -64,7 +64,19 @@ export function toB2bRouterInvoice(
   };
 }
 
-/** The total B2B Router should compute for what we send (negative for a Spanish rectification). */
+/** The totals B2B Router computes from a create body (negative for a Spanish rectification). */
+export function payloadTotals(payload: B2bRouterInvoiceInput): Totals {
+  return computeTotals(
+    payload.invoice_lines_attributes.map((line) => ({
+      quantity: line.quantity,
+      unitPrice: line.price,
+      taxRate: line.taxes_attributes[0].percent,
+      taxCategory: line.taxes_attributes[0].category,
+    })),
+  );
+}
+
+/** What our totals become in the create body: negated for a Spanish rectification. */
 export function expectedRemoteTotal(invoice: Invoice, contact: Contact): string {
   return invoice.type === 'credit_note' && usesSpanishRectification(contact)
     ? negate(invoice.total)

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { B2bRouterInvoiceInput } from '../../b2brouter/b2brouter.types';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
@@ -7,12 +8,14 @@ import { checkVat } from '../../contacts/vat';
 import { Device } from '../../devices/device.entity';
 import { DevicesService } from '../../devices/devices.service';
 import { Invoice, isAtB2bRouter } from '../invoice.entity';
+import { expectedRemoteTotal, payloadTotals, toB2bRouterInvoice } from './b2brouter-invoice.mapper';
 
 /** Everything registration needs, once the checks have passed. */
 export interface RegistrationContext {
   device: Device;
   contact: Contact;
-  original: Invoice | null;
+  /** The create call's body, built and checked here so nothing can fail on it after a mark. */
+  payload: B2bRouterInvoiceInput;
 }
 
 export interface CheckOutcome {
@@ -21,8 +24,9 @@ export interface CheckOutcome {
 }
 
 /**
- * The contract's registration checks, in its order (3 to 6). `register` stops at the first;
- * the dry run (`validate`) reports them all. None of them calls B2B Router.
+ * The contract's registration checks, in its order (3 to 7), ending with the create call's body
+ * itself. `register` stops at the first problem; the dry run (`validate`) runs the very same
+ * function and reports them all. None of them calls B2B Router.
  */
 @Injectable()
 export class RegistrationChecksService {
@@ -61,31 +65,43 @@ export class RegistrationChecksService {
       );
     }
     if (problems.length > 0 || !device.ok) return { problems };
-    return { problems, context: { device: device.device, contact, original } };
+    const payload = toB2bRouterInvoice(invoice, contact, original);
+    const mismatch = payloadMismatch(invoice, contact, payload);
+    if (mismatch) return { problems: [mismatch] };
+    return { problems, context: { device: device.device, contact, payload } };
   }
 
   /**
-   * Once a create may have reached B2B Router, the invoice lives in that device's account: a
-   * retry must use the same device, whatever the workstation now says. Resuming an interrupted
-   * attempt uses the device that attempt had chosen.
+   * The body of a registration that began before bodies were kept (created by an older
+   * version): built from today's data, without judging it again.
+   */
+  async payloadOf(invoice: Invoice): Promise<B2bRouterInvoiceInput> {
+    const contact = await this.contacts.findOneByOrFail({ id: invoice.contactId });
+    const original = invoice.originalInvoiceId
+      ? await this.invoices.findOneBy({ id: invoice.originalInvoiceId })
+      : null;
+    return toB2bRouterInvoice(invoice, contact, original);
+  }
+
+  /**
+   * The workstation's device. Resuming an attempt that died before its create uses the device
+   * that attempt had chosen, which the background has no workstation to find again. (Once a
+   * create may have happened, no check runs: the attempt continues in its pinned account.)
    */
   private async deviceFor(
     invoice: Invoice,
     workstationId: string | undefined,
     resume: boolean,
   ): Promise<{ ok: true; device: Device } | { ok: false; problem: DomainError }> {
-    const pinned =
-      invoice.registrationDeviceId &&
-      (invoice.b2brouterInvoiceId || invoice.createAttemptedAt || resume);
-    if (pinned) {
-      const device = await this.devices.findById(invoice.registrationDeviceId!);
+    if (resume && invoice.registrationDeviceId) {
+      const device = await this.devices.findById(invoice.registrationDeviceId);
       if (device?.enabled) return { ok: true, device };
       return {
         ok: false,
         problem: new DomainError(
           'NO_ACTIVE_DEVICE',
-          `Registration of invoice ${invoice.number} began on device ${invoice.registrationDeviceId}, which is ` +
-            `${device ? 'disabled' : 'deleted'}; it must finish on that B2B Router account. Enable it again.`,
+          `The device registration of invoice ${invoice.number} had chosen is ${device ? 'disabled' : 'deleted'}; ` +
+            'nothing was sent. Register it again from its workstation.',
         ),
       };
     }
@@ -102,6 +118,22 @@ export class RegistrationChecksService {
       ),
     };
   }
+}
+
+/** The body must make B2B Router compute exactly our totals, before anything is sent. */
+function payloadMismatch(
+  invoice: Invoice,
+  contact: Contact,
+  payload: B2bRouterInvoiceInput,
+): DomainError | null {
+  const expected = expectedRemoteTotal(invoice, contact);
+  const computed = payloadTotals(payload).total;
+  if (computed === expected) return null;
+  return new DomainError(
+    'CALCULATION_MISMATCH',
+    `B2B Router would compute a total of ${computed} for invoice ${invoice.number}, this service ${expected}.`,
+    { errors: [{ field: 'total', message: `B2B Router would compute ${computed}` }] },
+  );
 }
 
 function contactProblems(contact: Contact): DomainError[] {

@@ -3,11 +3,16 @@ import type { RegistrationError } from '../invoice.entity';
 
 export type AttemptMark = 'createAttemptedAt' | 'sendAttemptedAt';
 
-/** Where an attempt was when it failed, and which mark a definite refusal there undoes. */
-export interface FailedStep {
+/** Where an attempt is, and which call with an effect at B2B Router is out, if any. */
+export interface Progress {
   step: 'checks' | 'lookup' | 'create' | 'save-remote-id' | 'send' | 'save';
-  definiteRefusalClears?: AttemptMark;
+  calling: 'create' | 'send' | null;
 }
+
+export const MARK_OF: Record<'create' | 'send', AttemptMark> = {
+  create: 'createAttemptedAt',
+  send: 'sendAttemptedAt',
+};
 
 // Exact code unconfirmed (API-NOTES, "Errors"): recognise a tax-id refusal by its words.
 const TAX_ID_WORDS = /\b(tin|tin_value|tax[ _-]?id|vat|nif|cif)\b/i;
@@ -20,15 +25,16 @@ function refusesTaxId(remote: RemoteProblem | undefined): boolean {
   );
 }
 
-/** The error the caller gets. B2B Router refusing the contact's tax id is INVALID_CONTACT_VAT. */
+/**
+ * The error the caller gets. B2B Router refusing the contact's tax id is INVALID_CONTACT_VAT;
+ * an unexpected error says nothing of our internals (the timeline names its cause).
+ */
 export function callerError(error: unknown): DomainError {
   if (!(error instanceof DomainError)) {
     return new DomainError(
       'INTERNAL_ERROR',
-      'Registration failed unexpectedly; the invoice timeline has the details.',
-      {
-        cause: error,
-      },
+      'Registration stopped on an unexpected error; the invoice timeline names its cause.',
+      { cause: error },
     );
   }
   if (error.code === 'B2BROUTER_REJECTED' && refusesTaxId(error.remote)) {
@@ -46,15 +52,38 @@ export function callerError(error: unknown): DomainError {
   return error;
 }
 
-/** B2B Router said no: the call had no effect there, unlike a timeout or a 5xx. */
-export const isDefiniteRefusal = (error: DomainError) =>
-  error.code === 'B2BROUTER_REJECTED' || (error.code === 'INVALID_CONTACT_VAT' && !!error.remote);
+const STEP_WORDS: Record<Progress['step'], string> = {
+  checks: 'checking the invoice',
+  lookup: 'asking B2B Router what an earlier attempt did',
+  create: 'creating the invoice at B2B Router',
+  'save-remote-id': "saving B2B Router's id",
+  send: 'sending the invoice',
+  save: 'saving the registration',
+};
+
+/**
+ * An unexpected error in words an operator can act on: where it happened and what it was,
+ * one line, no stack, with every secret the attempt knows blanked out.
+ */
+export function describeUnexpected(error: unknown, step: Progress['step'], secrets: string[]) {
+  const { name, message, code } = (typeof error === 'object' && error) as {
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+  };
+  const kind =
+    typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? `database error ${code}` : name;
+  let said = `${typeof kind === 'string' ? kind : 'Error'}: ${typeof message === 'string' ? message : String(error)}`;
+  for (const secret of secrets.filter(Boolean)) said = said.replaceAll(secret, '[redacted]');
+  said = said.split('\n')[0].slice(0, 300);
+  return `Registration stopped while ${STEP_WORDS[step]}, on an unexpected error (${said}).`;
+}
 
 /** What `registration.lastError` and the timeline keep of a failure. */
-export function toRegistrationError(error: DomainError): RegistrationError {
+export function toRegistrationError(error: DomainError, message = error.detail): RegistrationError {
   return {
     code: error.code,
-    message: error.detail,
+    message,
     at: new Date().toISOString(),
     retryable: error.options.retryable ?? false,
     ...(error.remote && { remote: error.remote }),

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Raw, Repository } from 'typeorm';
+import { In, Not, Raw, Repository } from 'typeorm';
 import type { Env } from '../../config/env';
 import { Invoice } from '../invoice.entity';
 import { RegistrationService } from './registration.service';
@@ -14,10 +14,12 @@ import { RegistrationService } from './registration.service';
 const BATCH = 50;
 
 /**
- * Finishes registrations whose process died mid-way (state `in_progress`, lease expired), so an
- * invoice already created at B2B Router is not left unsent until someone happens to retry. The
- * resumed attempt goes through the same claim and marks as any call: several instances sweeping
- * together cannot send twice.
+ * Finishes, by itself, every registration it is due to take up (`retry_at`): one whose process
+ * died mid-way (due when its lease ends), and one that (may) exist at B2B Router and failed for
+ * a passing reason, such as an unknown outcome (due later after each failure). So an invoice
+ * created at B2B Router is never left unsent until someone happens to retry. The resumed attempt
+ * goes through the same claim and marks as any call: instances sweeping together cannot send
+ * twice.
  */
 @Injectable()
 export class RegistrationRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -55,8 +57,12 @@ export class RegistrationRecovery implements OnApplicationBootstrap, OnApplicati
     const stalled = await this.invoices.find({
       select: { id: true },
       // The database clock judges leases, as in the claim.
-      where: { registrationState: 'in_progress', leaseUntil: Raw((column) => `${column} < now()`) },
-      order: { leaseUntil: 'ASC' },
+      where: {
+        retryAt: Raw((column) => `${column} <= now()`),
+        leaseUntil: Raw((column) => `(${column} IS NULL OR ${column} <= now())`),
+        registrationState: Not(In(['registered', 'linked'])),
+      },
+      order: { retryAt: 'ASC' },
       take: BATCH,
     });
     let registered = 0;

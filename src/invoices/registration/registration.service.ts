@@ -1,34 +1,34 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { B2bRouterClient } from '../../b2brouter/b2brouter.client';
-import type { B2bRouterConnection, B2bRouterInvoice } from '../../b2brouter/b2brouter.types';
+import type { B2bRouterInvoice } from '../../b2brouter/b2brouter.types';
 import { DomainError } from '../../common/errors/domain-error';
 import { DevicesService } from '../../devices/devices.service';
 import type { RegistrationResultDto } from '../dto/registration-result.dto';
-import { type Invoice, isAtB2bRouter } from '../invoice.entity';
+import { type Invoice, isAtB2bRouter, isPinned } from '../invoice.entity';
 import { InvoicesService } from '../invoices.service';
-import { toB2bRouterInvoice } from './b2brouter-invoice.mapper';
 import {
   callerError,
-  type FailedStep,
-  isDefiniteRefusal,
+  describeUnexpected,
+  MARK_OF,
+  type Progress,
   toRegistrationError,
 } from './registration-failure';
-import { RegistrationChecksService, type RegistrationContext } from './registration-checks.service';
+import { RegistrationChecksService } from './registration-checks.service';
 import { RegistrationResults } from './registration-results';
 import { type Lease, RegistrationStore } from './registration-store';
-import { RemoteInvoiceMatcher } from './remote-invoice-matcher';
+import { type MatchAttempt, RemoteInvoiceMatcher } from './remote-invoice-matcher';
 
-interface Attempt extends RegistrationContext {
-  lease: Lease;
-  invoice: Invoice;
-  conn: B2bRouterConnection;
+interface Attempt extends MatchAttempt {
+  /** Where B2B Router delivers the invoice. */
+  sentTo: string;
 }
 
 /**
  * Registers an invoice at B2B Router at most once, whatever the retries, crashes and races.
  * B2B Router has no idempotency key, so each step leaves a durable mark before it calls out,
  * and a later attempt that finds a mark without its outcome asks B2B Router what happened
- * instead of repeating the call (API-NOTES, "No idempotency").
+ * instead of repeating the call (API-NOTES, "No idempotency"). Once a create may have happened,
+ * the attempt is pinned to that account and body: every later attempt continues there.
  */
 @Injectable()
 export class RegistrationService {
@@ -44,7 +44,7 @@ export class RegistrationService {
     private readonly results: RegistrationResults,
   ) {}
 
-  /** `resume`: finishing an attempt that was interrupted, on the device it had chosen. */
+  /** `resume`: the background finishing an attempt, on the device that attempt had chosen. */
   async register(
     invoiceId: string,
     workstationId?: string,
@@ -52,36 +52,36 @@ export class RegistrationService {
   ): Promise<RegistrationResultDto> {
     const invoice = await this.invoices.get(invoiceId);
     if (isAtB2bRouter(invoice)) return this.results.of(invoice);
-    const { problems, context } = await this.checks.check(invoice, workstationId, resume);
-    if (!context) {
-      await this.store.fail(invoiceId, null, toRegistrationError(problems[0]), { step: 'checks' });
-      throw problems[0];
-    }
-    const claim = await this.store.claim(invoiceId, context.device);
+    const claim = await this.store.claim(invoiceId);
     if ('done' in claim) return this.results.of(claim.done);
+    if ('refused' in claim) {
+      const error = claim.refused;
+      await this.store.fail(invoiceId, null, toRegistrationError(error), {
+        step: 'checks',
+        hold: false,
+        retryable: false,
+      });
+      throw error;
+    }
 
-    const attempt: Attempt = {
-      ...context,
-      lease: claim.claimed,
-      invoice: claim.invoice,
-      conn: this.devices.connectionOf(context.device),
-    };
-    let step: FailedStep = { step: 'create' };
+    const progress: Progress = { step: 'checks', calling: null };
+    let attempt: Attempt | undefined;
     try {
-      const remote = await this.ensureCreated(attempt, (s) => (step = s));
-      const remoteState = await this.ensureSent(attempt, remote, (s) => (step = s));
-      step = { step: 'save' };
+      attempt = await this.prepare(claim.claimed, claim.invoice, workstationId, resume);
+      const remote = await this.ensureCreated(attempt, progress);
+      const remoteState = await this.ensureSent(attempt, remote, progress);
+      progress.step = 'save';
       const registered = await this.store.succeed(attempt.lease, {
         remoteState,
-        sentTo: attempt.contact.email!,
+        sentTo: attempt.sentTo,
       });
       return this.results.of(registered);
     } catch (error) {
-      throw await this.recordFailure(attempt, error, step);
+      throw await this.recordFailure(claim.claimed, claim.invoice, attempt, error, progress);
     }
   }
 
-  /** Dry run: every check registration makes, nothing sent. */
+  /** Dry run: the very checks registration makes, the create body included; nothing sent. */
   async validate(invoiceId: string, workstationId?: string) {
     const invoice = await this.invoices.get(invoiceId);
     const { problems } = await this.checks.check(invoice, workstationId);
@@ -95,89 +95,191 @@ export class RegistrationService {
     };
   }
 
+  /**
+   * Judged on the claimed row, never on an earlier read. A pinned invoice continues in its
+   * account with its body, and is not judged again: B2B Router (may) have it already, and a
+   * contact edited since must not park it. A fresh one passes the checks and pins nothing yet.
+   */
+  private async prepare(
+    lease: Lease,
+    invoice: Invoice,
+    workstationId: string | undefined,
+    resume: boolean,
+  ): Promise<Attempt> {
+    if (isPinned(invoice)) {
+      const device = await this.devices.findById(invoice.registrationDeviceId!);
+      if (!device) throw deviceGone(invoice);
+      const payload = invoice.b2brouterPayload ?? (await this.checks.payloadOf(invoice));
+      await this.store.begin(lease, null);
+      return {
+        lease,
+        invoice,
+        payload,
+        accountId: invoice.b2brouterAccountId ?? device.accountId,
+        conn: {
+          ...this.devices.connectionOf(device),
+          baseUrl: invoice.b2brouterApiAddress ?? device.apiAddress,
+        },
+        sentTo: payload.contact.email,
+      };
+    }
+    const { problems, context } = await this.checks.check(invoice, workstationId, resume);
+    if (!context) throw problems[0];
+    await this.store.begin(lease, context);
+    return {
+      lease,
+      invoice,
+      payload: context.payload,
+      accountId: context.device.accountId,
+      conn: this.devices.connectionOf(context.device),
+      sentTo: context.payload.contact.email,
+    };
+  }
+
   private async ensureCreated(
     a: Attempt,
-    at: (s: FailedStep) => void,
+    progress: Progress,
   ): Promise<B2bRouterInvoice | { id: number; state: string | null }> {
     if (a.invoice.b2brouterInvoiceId !== null) {
       return { id: Number(a.invoice.b2brouterInvoiceId), state: a.invoice.remoteState };
     }
     if (a.invoice.createAttemptedAt) {
-      // An earlier create may have happened with its answer lost: ask before creating again.
-      at({ step: 'lookup' });
+      // The earlier create's outcome is unknown, and it can no longer be running (the hold
+      // outlasted it): what B2B Router lists now is what it did.
+      progress.step = 'lookup';
       const existing = await this.matcher.adoptByNumber(a);
       if (existing) return existing;
     }
-    at({ step: 'create', definiteRefusalClears: 'createAttemptedAt' });
+    progress.step = 'create';
     await this.store.markCreateAttempted(a.lease);
+    a.invoice.createAttemptedAt ??= new Date();
     let created: B2bRouterInvoice;
     try {
-      created = await this.b2brouter.createInvoice(
-        a.conn,
-        a.device.accountId,
-        toB2bRouterInvoice(a.invoice, a.contact, a.original),
-      );
+      progress.calling = 'create';
+      created = await this.b2brouter.createInvoice(a.conn, a.accountId, a.payload);
     } catch (error) {
-      // Our number is taken there: most likely by our own earlier create. Adopt it if it matches.
-      if (error instanceof DomainError && error.remote?.code === 'parameter_taken') {
-        at({ step: 'lookup' });
-        const existing = await this.matcher.adoptByNumber(a);
-        if (existing) return existing;
-      }
-      throw error;
+      if (!(error instanceof DomainError && error.remote?.code === 'parameter_taken')) throw error;
+      // Refused, so this create did nothing; the number is used there, maybe by our own.
+      progress.calling = null;
+      return this.adoptTakenNumber(a, progress);
     }
-    at({ step: 'save-remote-id' });
+    progress.calling = null;
+    progress.step = 'save-remote-id';
     await this.store.saveRemoteInvoice(a.lease, created);
-    await this.matcher.noteTotalDrift(a, created);
+    await this.matcher.noteDrift(a, created);
     return created;
+  }
+
+  private async adoptTakenNumber(a: Attempt, progress: Progress): Promise<B2bRouterInvoice> {
+    progress.step = 'lookup';
+    const existing = await this.matcher.adoptByNumber(a);
+    if (existing) return existing;
+    throw new DomainError(
+      'B2BROUTER_UNAVAILABLE',
+      `B2B Router says number ${a.invoice.number} is taken in account ${a.accountId}, but does not ` +
+        'list an invoice with it yet; the service looks again later.',
+      { retryable: true },
+    );
   }
 
   private async ensureSent(
     a: Attempt,
     remote: { id: number; state?: string | null },
-    at: (s: FailedStep) => void,
+    progress: Progress,
   ): Promise<string | null> {
     if (a.invoice.sentAt) return remote.state ?? null;
     if (remote.state && remote.state !== 'new') return remote.state;
     if (a.invoice.sendAttemptedAt) {
-      // A send whose answer was lost: B2B Router's state tells whether it went out.
-      at({ step: 'lookup' });
+      // A send whose outcome is unknown, and which can no longer be running (the hold outlasted
+      // it): B2B Router's state tells whether it went out.
+      progress.step = 'lookup';
       const current = await this.b2brouter.getInvoice(a.conn, remote.id);
       if (current.state !== 'new') return current.state;
     }
-    at({ step: 'send', definiteRefusalClears: 'sendAttemptedAt' });
+    progress.step = 'send';
     await this.store.markSendAttempted(a.lease);
     try {
+      progress.calling = 'send';
       await this.b2brouter.sendInvoice(a.conn, remote.id);
     } catch (error) {
       // 409 conflict: the state forbids sending, because it has been sent already.
       if (!(error instanceof DomainError && error.remote?.status === 409)) throw error;
     }
+    progress.calling = null;
     return remote.state ?? 'new';
   }
 
-  private async recordFailure(a: Attempt, error: unknown, at: FailedStep): Promise<DomainError> {
+  /**
+   * A call that B2B Router answered "no" to did nothing: its mark goes. One whose outcome is
+   * unknown keeps its mark and holds the invoice for a lease, so nobody asks B2B Router what it
+   * did (or repeats it) while it may still be doing it.
+   */
+  private async recordFailure(
+    lease: Lease,
+    invoice: Invoice,
+    attempt: Attempt | undefined,
+    error: unknown,
+    progress: Progress,
+  ): Promise<DomainError> {
+    // The lease passed to another attempt (this one stalled): that one tells the story.
     if (error instanceof DomainError && error.code === 'REGISTRATION_IN_PROGRESS') return error;
     const failure = callerError(error);
-    if (failure.code === 'INTERNAL_ERROR') {
+    const unexpected = failure.code === 'INTERNAL_ERROR';
+    const definite = error instanceof DomainError && !error.options.unknownOutcome;
+    const call = progress.calling;
+    const secrets = attempt ? [attempt.conn.apiKey] : [];
+    const message = unexpected ? describeUnexpected(error, progress.step, secrets) : failure.detail;
+    if (unexpected) {
       this.logger.error(
-        { err: error, invoiceId: a.invoice.id, step: at.step },
+        { err: error, invoiceId: invoice.id, step: progress.step },
         'Registration failed unexpectedly',
       );
     }
-    const clear = isDefiniteRefusal(failure) ? at.definiteRefusalClears : undefined;
     try {
-      await this.store.fail(a.invoice.id, a.lease, toRegistrationError(failure), {
-        step: at.step,
-        clear,
-      });
+      const recorded = await this.store.fail(
+        lease.invoiceId,
+        lease,
+        toRegistrationError(failure, message),
+        {
+          step: progress.step,
+          // A foreign invoice holds our number: none of our creates in that account succeeded.
+          clear:
+            failure.code === 'INVOICE_NUMBER_TAKEN'
+              ? 'createAttemptedAt'
+              : call && definite
+                ? MARK_OF[call]
+                : undefined,
+          hold: !!call && !definite,
+          retryable: unexpected || (failure.options.retryable ?? false),
+        },
+      );
+      if (recorded.heldUntil) return held(failure, this.store.leaseSeconds);
     } catch (storeError) {
       // The database is failing too: the lease expires, and the next attempt recovers from the marks.
       this.logger.error(
-        { err: storeError, invoiceId: a.invoice.id },
+        { err: storeError, invoiceId: invoice.id },
         'Could not record a failed registration',
       );
     }
     return failure;
   }
+}
+
+/** The caller learns that asking again before the hold ends gets only a 409. */
+function held(failure: DomainError, seconds: number): DomainError {
+  return new DomainError(
+    failure.code,
+    `${failure.detail.replace(/\.$/, '')}. Whether B2B Router carried the call out is unknown, so the invoice is held ` +
+      `for ${seconds} s, until that call can no longer be running; the service then finishes it by itself.`,
+    { ...failure.options, headers: { ...failure.options.headers, 'Retry-After': String(seconds) } },
+  );
+}
+
+function deviceGone(invoice: Invoice): DomainError {
+  return new DomainError(
+    'NO_ACTIVE_DEVICE',
+    `Invoice ${invoice.number} may exist in B2B Router account ${invoice.b2brouterAccountId} ` +
+      `(${invoice.b2brouterEnvironment}), but its device ${invoice.registrationDeviceId} no longer ` +
+      'exists (this service refuses such deletes, so it was removed behind its back).',
+  );
 }

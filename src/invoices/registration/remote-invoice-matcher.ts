@@ -1,21 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { B2bRouterClient } from '../../b2brouter/b2brouter.client';
-import type { B2bRouterConnection, B2bRouterInvoice } from '../../b2brouter/b2brouter.types';
+import type {
+  B2bRouterConnection,
+  B2bRouterInvoice,
+  B2bRouterInvoiceInput,
+} from '../../b2brouter/b2brouter.types';
 import { DomainError } from '../../common/errors/domain-error';
-import type { Contact } from '../../contacts/contact.entity';
-import { normalizeVat } from '../../contacts/vat';
-import type { Device } from '../../devices/device.entity';
-import type { Invoice } from '../invoice.entity';
-import { formatMoney, parseDecimal } from '../money';
-import { expectedRemoteTotal } from './b2brouter-invoice.mapper';
+import type { Invoice, TotalsDrift } from '../invoice.entity';
 import { type Lease, RegistrationStore } from './registration-store';
+import { judgeRemoteInvoice, totalsDrift } from './remote-evidence';
 
 export interface MatchAttempt {
   lease: Lease;
   invoice: Invoice;
-  contact: Contact;
-  device: Device;
   conn: B2bRouterConnection;
+  accountId: string;
+  payload: B2bRouterInvoiceInput;
 }
 
 /** Finds, checks and adopts the invoice an earlier attempt may have created at B2B Router. */
@@ -26,69 +26,70 @@ export class RemoteInvoiceMatcher {
     private readonly store: RegistrationStore,
   ) {}
 
-  /** The remote invoice with our number, if any; refused when it is not ours to adopt. */
+  /**
+   * The remote invoice with our number that an earlier attempt created, if any. One that is
+   * not ours is refused with INVOICE_NUMBER_TAKEN: B2B Router keeps numbers unique in an
+   * account, so none of our creates there can have succeeded.
+   */
   async adoptByNumber(a: MatchAttempt): Promise<B2bRouterInvoice | null> {
-    const [remote] = await this.b2brouter.findInvoicesByNumber(
-      a.conn,
-      a.device.accountId,
-      a.invoice.number,
-    );
-    if (!remote) return null;
-    const differences = this.differences(a, remote);
-    if (differences.length > 0) {
-      throw new DomainError(
-        'B2BROUTER_REJECTED',
-        `B2B Router already has an invoice numbered ${a.invoice.number} (id ${remote.id}) that differs in ` +
-          `${differences.join(', ')}; it was not created by this invoice. Renumber the invoice, or link it.`,
-        { retryable: false, remote: { status: 422, code: 'parameter_taken' } },
+    const listed = await this.b2brouter.findInvoicesByNumber(a.conn, a.accountId, a.invoice.number);
+    if (listed.length === 0) return null;
+    const refused: Array<{ remote: B2bRouterInvoice; differences: string[] }> = [];
+    for (const { id } of listed) {
+      // A list entry may leave fields out, and a missing field is no evidence: read it whole.
+      const remote = await this.b2brouter.getInvoice(a.conn, id);
+      const verdict = judgeRemoteInvoice(remote, { payload: a.payload, ...a.invoice });
+      if (!verdict.ours) {
+        refused.push({ remote, differences: verdict.differences });
+        continue;
+      }
+      await this.store.saveRemoteInvoice(a.lease, remote);
+      await this.store.note(
+        a.invoice.id,
+        'registration.adopted',
+        `Found invoice ${remote.id}, which an earlier attempt created at B2B Router; not creating it again.`,
+        { b2brouterInvoiceId: remote.id, remoteState: remote.state },
       );
+      await this.recordDrift(a, verdict.drift);
+      return remote;
     }
-    await this.store.saveRemoteInvoice(a.lease, remote);
-    await this.store.note(
-      a.invoice.id,
-      'registration.adopted',
-      'Found the invoice an earlier attempt created at B2B Router; not creating it again.',
-      {
-        b2brouterInvoiceId: remote.id,
-        remoteState: remote.state,
-      },
-    );
-    return remote;
+    throw numberTaken(a, refused[0]);
   }
 
-  /** Our totals should equal B2B Router's; a difference means the account computes otherwise. */
-  async noteTotalDrift(a: MatchAttempt, remote: B2bRouterInvoice): Promise<void> {
-    const expected = expectedRemoteTotal(a.invoice, a.contact);
-    const actual = money(remote.total);
-    if (actual === null || actual === expected) return;
+  /** B2B Router's totals for what we created, against ours: a difference is kept as drift. */
+  async noteDrift(a: MatchAttempt, remote: B2bRouterInvoice): Promise<void> {
+    await this.recordDrift(a, totalsDrift(remote, a.payload));
+  }
+
+  private async recordDrift(a: MatchAttempt, drift: TotalsDrift | null): Promise<void> {
+    if (!drift) return;
+    await this.store.saveDrift(a.lease, drift);
+    const said = Object.entries(drift)
+      .map(([field, d]) => `${field} ${d.b2brouter} (this service: ${d.ours})`)
+      .join(', ');
     await this.store.note(
       a.invoice.id,
       'registration.total_mismatch',
-      `B2B Router computed ${actual}, this service ${expected}; run the device's calculation check.`,
-      {
-        expected,
-        actual,
-      },
+      `B2B Router computed ${said}; run the device's calculation check.`,
+      { drift },
     );
-  }
-
-  private differences(a: MatchAttempt, remote: B2bRouterInvoice): string[] {
-    const found: string[] = [];
-    const total = money(remote.total);
-    if (total !== null && total !== expectedRemoteTotal(a.invoice, a.contact)) found.push('total');
-    const tin = remote.contact?.tin_value;
-    if (tin && a.contact.vatNumber && normalizeVat(tin) !== normalizeVat(a.contact.vatNumber)) {
-      found.push('contact tax id');
-    }
-    return found;
   }
 }
 
-function money(value: string | number | undefined): string | null {
-  if (value === undefined || value === null) return null;
-  try {
-    return formatMoney(parseDecimal(String(value), 2));
-  } catch {
-    return null;
-  }
+function numberTaken(
+  a: MatchAttempt,
+  { remote, differences }: { remote: B2bRouterInvoice; differences: string[] },
+): DomainError {
+  const what = [remote.date && `dated ${remote.date}`, `state ${remote.state}`].filter(Boolean);
+  return new DomainError(
+    'INVOICE_NUMBER_TAKEN',
+    `B2B Router account ${a.accountId} already has an invoice numbered ${a.invoice.number} ` +
+      `(id ${remote.id}, ${what.join(', ')}) that is not this one: ${differences.join('; ')}. ` +
+      'Nothing was created for this invoice. Cancel it and issue it again under a new number, ' +
+      'or link it to that invoice if it is the same.',
+    {
+      retryable: false,
+      errors: [{ field: 'number', message: `taken at B2B Router by invoice ${remote.id}` }],
+    },
+  );
 }
