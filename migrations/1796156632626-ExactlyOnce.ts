@@ -25,7 +25,7 @@ export class ExactlyOnce1796156632626 implements MigrationInterface {
       `UPDATE "invoices" i SET "b2brouter_account_id" = d."account_id", "b2brouter_api_address" = d."api_address" FROM "devices" d WHERE d."id" = i."registration_device_id"`,
     );
     await queryRunner.query(
-      `UPDATE "invoices" SET "retry_at" = COALESCE("lease_until", now()) WHERE "registration_state" IN ('in_progress', 'failed') AND ("create_attempted_at" IS NOT NULL OR "b2brouter_invoice_id" IS NOT NULL)`,
+      `UPDATE "invoices" SET "retry_at" = COALESCE("lease_until", now()) WHERE "registration_state" = 'in_progress' OR ("registration_state" = 'failed' AND ("create_attempted_at" IS NOT NULL OR "b2brouter_invoice_id" IS NOT NULL))`,
     );
     await queryRunner.query(
       `CREATE INDEX "ix_invoices_retry_at" ON "invoices"  ("retry_at") WHERE retry_at IS NOT NULL`,

@@ -248,8 +248,11 @@ describe('Registration failures and retries', () => {
     mock.scope.post(CREATE).reply(201, { invoice: remoteInvoice(48, invoice.number) });
     mock.scope
       .post('/invoices/send_invoice/48')
-      .reply(409, { error: { code: 'conflict', message: 'already sent' } });
-    await register().expect(200);
+      .reply(409, { error: { code: 'conflict', message: 'already sent' } })
+      .get('/invoices/48')
+      .reply(200, { invoice: remoteInvoice(48, invoice.number, { state: 'sent' }) });
+    const res = await register().expect(200);
+    expect(res.body.remoteState).toBe('sent');
   });
 
   it('records a total computed differently by B2B Router, so the operator can check the settings', async () => {

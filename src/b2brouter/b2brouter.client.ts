@@ -98,8 +98,8 @@ export class B2bRouterClient {
       throw new DomainError(
         'B2BROUTER_UNAVAILABLE',
         `B2B Router did not filter its invoices by number ${JSON.stringify(number)}, ` +
-          'so whether that invoice exists there cannot be told',
-        { retryable: false },
+          'so whether that invoice exists there cannot be told; the service asks again later',
+        { retryable: true },
       );
     }
     return page.invoices.filter((invoice) => invoice.number === number);

@@ -14,6 +14,7 @@ import { ProjectXref } from './project-xref.entity';
 import { RegistrationChecksService } from './registration/registration-checks.service';
 import { RegistrationRecovery } from './registration/registration-recovery.service';
 import { RegistrationResults } from './registration/registration-results';
+import { RegistrationSteps } from './registration/registration-steps';
 import { RegistrationStore } from './registration/registration-store';
 import { RegistrationService } from './registration/registration.service';
 import { RemoteInvoiceMatcher } from './registration/remote-invoice-matcher';
@@ -31,6 +32,7 @@ import { RemoteInvoiceMatcher } from './registration/remote-invoice-matcher';
     InvoiceEventsService,
     RegistrationChecksService,
     RegistrationStore,
+    RegistrationSteps,
     RegistrationService,
     RegistrationResults,
     RegistrationRecovery,

@@ -1,18 +1,14 @@
 import { DomainError, type RemoteProblem } from '../../common/errors/domain-error';
 import type { RegistrationError } from '../invoice.entity';
 
-export type AttemptMark = 'createAttemptedAt' | 'sendAttemptedAt';
+/** What a definite answer undoes: a call's mark, or everything of a remote invoice now gone. */
+export type Undo = 'create' | 'send' | 'remote';
 
 /** Where an attempt is, and which call with an effect at B2B Router is out, if any. */
 export interface Progress {
   step: 'checks' | 'lookup' | 'create' | 'save-remote-id' | 'send' | 'save';
   calling: 'create' | 'send' | null;
 }
-
-export const MARK_OF: Record<'create' | 'send', AttemptMark> = {
-  create: 'createAttemptedAt',
-  send: 'sendAttemptedAt',
-};
 
 // Exact code unconfirmed (API-NOTES, "Errors"): recognise a tax-id refusal by its words.
 const TAX_ID_WORDS = /\b(tin|tin_value|tax[ _-]?id|vat|nif|cif)\b/i;
@@ -61,22 +57,29 @@ const STEP_WORDS: Record<Progress['step'], string> = {
   save: 'saving the registration',
 };
 
-/**
- * An unexpected error in words an operator can act on: where it happened and what it was,
- * one line, no stack, with every secret the attempt knows blanked out.
- */
-export function describeUnexpected(error: unknown, step: Progress['step'], secrets: string[]) {
-  const { name, message, code } = (typeof error === 'object' && error) as {
-    name?: unknown;
-    message?: unknown;
-    code?: unknown;
-  };
+/** An unexpected error in words an operator can act on: where it happened, what it was. */
+export function describeUnexpected(error: Error, step: Progress['step']) {
+  const code = (error as { code?: unknown }).code;
   const kind =
-    typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? `database error ${code}` : name;
-  let said = `${typeof kind === 'string' ? kind : 'Error'}: ${typeof message === 'string' ? message : String(error)}`;
-  for (const secret of secrets.filter(Boolean)) said = said.replaceAll(secret, '[redacted]');
-  said = said.split('\n')[0].slice(0, 300);
+    typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? `database error ${code}` : error.name;
+  const said = `${kind}: ${error.message}`.split('\n')[0].slice(0, 300);
   return `Registration stopped while ${STEP_WORDS[step]}, on an unexpected error (${said}).`;
+}
+
+/**
+ * A copy of an unexpected error fit for logs and the timeline: name, message, stack and SQLSTATE
+ * kept, every secret the attempt knows blanked out (a driver may echo what it was given).
+ */
+export function redacted(error: unknown, secrets: string[]): Error {
+  const blank = (text: string) =>
+    secrets.filter(Boolean).reduce((t, secret) => t.replaceAll(secret, '[redacted]'), text);
+  const original = error instanceof Error ? error : new Error(String(error));
+  const copy = new Error(blank(original.message));
+  copy.name = original.name;
+  copy.stack = blank(original.stack ?? '');
+  const code = (original as { code?: unknown }).code;
+  if (typeof code === 'string') Object.assign(copy, { code });
+  return copy;
 }
 
 /** What `registration.lastError` and the timeline keep of a failure. */

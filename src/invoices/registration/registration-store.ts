@@ -16,7 +16,7 @@ import {
   type TotalsDrift,
 } from '../invoice.entity';
 import { ProjectXref } from '../project-xref.entity';
-import type { AttemptMark } from './registration-failure';
+import type { Undo } from './registration-failure';
 
 /** Proof of holding an invoice's registration; every write after the claim presents it. */
 export interface Lease {
@@ -33,8 +33,8 @@ export type ClaimResult =
 /** How a failed attempt leaves the invoice. */
 export interface FailureFacts {
   step: string;
-  /** A definite answer showed that this call had no effect: its mark goes. */
-  clear?: AttemptMark;
+  /** A definite answer showed that a call had no effect, or that the remote invoice is gone. */
+  undo?: Undo;
   /** A create or send may still be running at B2B Router: nobody acts for one lease. */
   hold: boolean;
   /** Worth trying again by itself, if the invoice (may) exist at B2B Router. */
@@ -52,6 +52,20 @@ export interface RecordedFailure {
 const MAX_RETRY_DELAY_SECONDS = 3600;
 
 const NOT_FINAL = "registration_state NOT IN ('registered', 'linked')";
+const PINNED = '(b2brouter_invoice_id IS NOT NULL OR create_attempted_at IS NOT NULL)';
+
+/** What a definite answer undoes: a call that did nothing, or a remote invoice that is gone. */
+const UNDO: Record<Undo, QueryDeepPartialEntity<Invoice>> = {
+  create: { createAttemptedAt: null },
+  send: { sendAttemptedAt: null },
+  remote: {
+    b2brouterInvoiceId: null,
+    remoteState: null,
+    createAttemptedAt: null,
+    sendAttemptedAt: null,
+    sentAt: null,
+  },
+};
 
 /**
  * The registration's durable state machine. A claim is a lease in the invoice row (token and
@@ -90,8 +104,9 @@ export class RegistrationStore {
         .set({
           leaseToken: token,
           leaseUntil: this.inLease(),
-          // If this holder dies, the background takes the registration up when its lease ends.
-          retryAt: this.inLease(),
+          // If this holder dies, the background takes a pinned registration up when its lease
+          // ends; a fresh one only once `begin` has recorded its device (no workstation later).
+          retryAt: () => `CASE WHEN ${PINNED} THEN ${this.inLeaseSql()} END`,
           registrationState: 'in_progress',
         })
         .where('id = :invoiceId', { invoiceId })
@@ -166,7 +181,12 @@ export class RegistrationStore {
           { retryable: true },
         );
       }
-      await this.write(m, lease, this.renewed({ createAttemptedAt: () => 'now()' }));
+      // The first mark stays: adoption judges remote invoices by it.
+      await this.write(
+        m,
+        lease,
+        this.renewed({ createAttemptedAt: () => 'COALESCE(create_attempted_at, now())' }),
+      );
     });
   }
 
@@ -197,6 +217,16 @@ export class RegistrationStore {
       lease,
       this.renewed({ sendAttemptedAt: () => 'now()' }),
     );
+  }
+
+  /** B2B Router took the send: whatever fails next, nothing sends it again. */
+  markSent(lease: Lease): Promise<void> {
+    return this.write(this.dataSource.manager, lease, this.renewed({ sentAt: () => 'now()' }));
+  }
+
+  /** A live holder between two calls to B2B Router keeps its lease. */
+  keepAlive(lease: Lease): Promise<void> {
+    return this.write(this.dataSource.manager, lease, this.renewed({}));
   }
 
   /** Registered: reference and cross-reference saved together with the timeline event. */
@@ -255,9 +285,11 @@ export class RegistrationStore {
   ): Promise<RecordedFailure> {
     return this.dataSource.transaction(async (m) => {
       const stillPinned =
-        facts.clear === 'createAttemptedAt'
-          ? 'b2brouter_invoice_id IS NOT NULL'
-          : '(b2brouter_invoice_id IS NOT NULL OR create_attempted_at IS NOT NULL)';
+        facts.undo === 'remote'
+          ? 'FALSE'
+          : facts.undo === 'create'
+            ? 'b2brouter_invoice_id IS NOT NULL'
+            : PINNED;
       const retry = facts.retryable ? stillPinned : 'FALSE';
       const delay = `LEAST(${this.leaseSeconds} * power(2, recovery_attempts), ${MAX_RETRY_DELAY_SECONDS})`;
       const result = await m
@@ -270,7 +302,7 @@ export class RegistrationStore {
           leaseUntil: facts.hold ? this.inLease() : null,
           retryAt: () => `CASE WHEN ${retry} THEN now() + make_interval(secs => ${delay}) END`,
           recoveryAttempts: () => `CASE WHEN ${retry} THEN recovery_attempts + 1 ELSE 0 END`,
-          ...(facts.clear && { [facts.clear]: null }),
+          ...(facts.undo && UNDO[facts.undo]),
         })
         .where('id = :id', { id: invoiceId })
         .andWhere(
@@ -338,7 +370,11 @@ export class RegistrationStore {
   }
 
   private inLease() {
-    return () => `now() + interval '${this.leaseSeconds} seconds'`;
+    return () => this.inLeaseSql();
+  }
+
+  private inLeaseSql() {
+    return `now() + interval '${this.leaseSeconds} seconds'`;
   }
 }
 

@@ -1,6 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { B2bRouterClient } from '../../b2brouter/b2brouter.client';
-import type { B2bRouterInvoice } from '../../b2brouter/b2brouter.types';
 import { DomainError } from '../../common/errors/domain-error';
 import { DevicesService } from '../../devices/devices.service';
 import type { RegistrationResultDto } from '../dto/registration-result.dto';
@@ -9,14 +7,16 @@ import { InvoicesService } from '../invoices.service';
 import {
   callerError,
   describeUnexpected,
-  MARK_OF,
   type Progress,
+  redacted,
   toRegistrationError,
+  type Undo,
 } from './registration-failure';
 import { RegistrationChecksService } from './registration-checks.service';
 import { RegistrationResults } from './registration-results';
 import { type Lease, RegistrationStore } from './registration-store';
-import { type MatchAttempt, RemoteInvoiceMatcher } from './remote-invoice-matcher';
+import { RegistrationSteps } from './registration-steps';
+import type { MatchAttempt } from './remote-invoice-matcher';
 
 interface Attempt extends MatchAttempt {
   /** Where B2B Router delivers the invoice. */
@@ -39,8 +39,7 @@ export class RegistrationService {
     private readonly checks: RegistrationChecksService,
     private readonly store: RegistrationStore,
     private readonly devices: DevicesService,
-    private readonly b2brouter: B2bRouterClient,
-    private readonly matcher: RemoteInvoiceMatcher,
+    private readonly steps: RegistrationSteps,
     private readonly results: RegistrationResults,
   ) {}
 
@@ -68,8 +67,8 @@ export class RegistrationService {
     let attempt: Attempt | undefined;
     try {
       attempt = await this.prepare(claim.claimed, claim.invoice, workstationId, resume);
-      const remote = await this.ensureCreated(attempt, progress);
-      const remoteState = await this.ensureSent(attempt, remote, progress);
+      const remoteId = await this.steps.ensureCreated(attempt, progress);
+      const remoteState = await this.steps.ensureSent(attempt, remoteId, progress);
       progress.step = 'save';
       const registered = await this.store.succeed(attempt.lease, {
         remoteState,
@@ -140,79 +139,6 @@ export class RegistrationService {
     };
   }
 
-  private async ensureCreated(
-    a: Attempt,
-    progress: Progress,
-  ): Promise<B2bRouterInvoice | { id: number; state: string | null }> {
-    if (a.invoice.b2brouterInvoiceId !== null) {
-      return { id: Number(a.invoice.b2brouterInvoiceId), state: a.invoice.remoteState };
-    }
-    if (a.invoice.createAttemptedAt) {
-      // The earlier create's outcome is unknown, and it can no longer be running (the hold
-      // outlasted it): what B2B Router lists now is what it did.
-      progress.step = 'lookup';
-      const existing = await this.matcher.adoptByNumber(a);
-      if (existing) return existing;
-    }
-    progress.step = 'create';
-    await this.store.markCreateAttempted(a.lease);
-    a.invoice.createAttemptedAt ??= new Date();
-    let created: B2bRouterInvoice;
-    try {
-      progress.calling = 'create';
-      created = await this.b2brouter.createInvoice(a.conn, a.accountId, a.payload);
-    } catch (error) {
-      if (!(error instanceof DomainError && error.remote?.code === 'parameter_taken')) throw error;
-      // Refused, so this create did nothing; the number is used there, maybe by our own.
-      progress.calling = null;
-      return this.adoptTakenNumber(a, progress);
-    }
-    progress.calling = null;
-    progress.step = 'save-remote-id';
-    await this.store.saveRemoteInvoice(a.lease, created);
-    await this.matcher.noteDrift(a, created);
-    return created;
-  }
-
-  private async adoptTakenNumber(a: Attempt, progress: Progress): Promise<B2bRouterInvoice> {
-    progress.step = 'lookup';
-    const existing = await this.matcher.adoptByNumber(a);
-    if (existing) return existing;
-    throw new DomainError(
-      'B2BROUTER_UNAVAILABLE',
-      `B2B Router says number ${a.invoice.number} is taken in account ${a.accountId}, but does not ` +
-        'list an invoice with it yet; the service looks again later.',
-      { retryable: true },
-    );
-  }
-
-  private async ensureSent(
-    a: Attempt,
-    remote: { id: number; state?: string | null },
-    progress: Progress,
-  ): Promise<string | null> {
-    if (a.invoice.sentAt) return remote.state ?? null;
-    if (remote.state && remote.state !== 'new') return remote.state;
-    if (a.invoice.sendAttemptedAt) {
-      // A send whose outcome is unknown, and which can no longer be running (the hold outlasted
-      // it): B2B Router's state tells whether it went out.
-      progress.step = 'lookup';
-      const current = await this.b2brouter.getInvoice(a.conn, remote.id);
-      if (current.state !== 'new') return current.state;
-    }
-    progress.step = 'send';
-    await this.store.markSendAttempted(a.lease);
-    try {
-      progress.calling = 'send';
-      await this.b2brouter.sendInvoice(a.conn, remote.id);
-    } catch (error) {
-      // 409 conflict: the state forbids sending, because it has been sent already.
-      if (!(error instanceof DomainError && error.remote?.status === 409)) throw error;
-    }
-    progress.calling = null;
-    return remote.state ?? 'new';
-  }
-
   /**
    * A call that B2B Router answered "no" to did nothing: its mark goes. One whose outcome is
    * unknown keeps its mark and holds the invoice for a lease, so nobody asks B2B Router what it
@@ -227,15 +153,17 @@ export class RegistrationService {
   ): Promise<DomainError> {
     // The lease passed to another attempt (this one stalled): that one tells the story.
     if (error instanceof DomainError && error.code === 'REGISTRATION_IN_PROGRESS') return error;
-    const failure = callerError(error);
+    const secrets = attempt ? [attempt.conn.apiKey] : [];
+    // Logs and the caller's error keep only a copy with every secret the attempt knows blanked.
+    const safe = error instanceof DomainError ? error : redacted(error, secrets);
+    const failure = callerError(safe);
     const unexpected = failure.code === 'INTERNAL_ERROR';
     const definite = error instanceof DomainError && !error.options.unknownOutcome;
     const call = progress.calling;
-    const secrets = attempt ? [attempt.conn.apiKey] : [];
-    const message = unexpected ? describeUnexpected(error, progress.step, secrets) : failure.detail;
+    const message = unexpected ? describeUnexpected(safe, progress.step) : failure.detail;
     if (unexpected) {
       this.logger.error(
-        { err: error, invoiceId: invoice.id, step: progress.step },
+        { err: safe, invoiceId: invoice.id, step: progress.step },
         'Registration failed unexpectedly',
       );
     }
@@ -246,13 +174,7 @@ export class RegistrationService {
         toRegistrationError(failure, message),
         {
           step: progress.step,
-          // A foreign invoice holds our number: none of our creates in that account succeeded.
-          clear:
-            failure.code === 'INVOICE_NUMBER_TAKEN'
-              ? 'createAttemptedAt'
-              : call && definite
-                ? MARK_OF[call]
-                : undefined,
+          undo: undoneBy(failure, definite ? call : null),
           hold: !!call && !definite,
           retryable: unexpected || (failure.options.retryable ?? false),
         },
@@ -267,6 +189,14 @@ export class RegistrationService {
     }
     return failure;
   }
+}
+
+/** What a definite failure shows to have had no effect, or to be gone, at B2B Router. */
+function undoneBy(failure: DomainError, refusedCall: 'create' | 'send' | null): Undo | undefined {
+  // Another invoice holds our number there: none of our creates in that account succeeded.
+  if (failure.code === 'INVOICE_NUMBER_TAKEN') return 'create';
+  if (failure.code === 'REMOTE_INVOICE_NOT_FOUND') return 'remote';
+  return refusedCall ?? undefined;
 }
 
 /** The caller learns that asking again before the hold ends gets only a 409. */

@@ -37,7 +37,8 @@ export class RemoteInvoiceMatcher {
     const refused: Array<{ remote: B2bRouterInvoice; differences: string[] }> = [];
     for (const { id } of listed) {
       // A list entry may leave fields out, and a missing field is no evidence: read it whole.
-      const remote = await this.b2brouter.getInvoice(a.conn, id);
+      const remote = await this.readWhole(a, id);
+      if (!remote) continue;
       const verdict = judgeRemoteInvoice(remote, { payload: a.payload, ...a.invoice });
       if (!verdict.ours) {
         refused.push({ remote, differences: verdict.differences });
@@ -53,7 +54,21 @@ export class RemoteInvoiceMatcher {
       await this.recordDrift(a, verdict.drift);
       return remote;
     }
+    // Every listed one was gone: the list had not caught up with a delete.
+    if (refused.length === 0) return null;
     throw numberTaken(a, refused[0]);
+  }
+
+  /** Null when B2B Router no longer has it (404): a list may lag behind a delete. */
+  private async readWhole(a: MatchAttempt, id: number): Promise<B2bRouterInvoice | null> {
+    try {
+      const remote = await this.b2brouter.getInvoice(a.conn, id);
+      await this.store.keepAlive(a.lease);
+      return remote;
+    } catch (error) {
+      if (error instanceof DomainError && error.remote?.status === 404) return null;
+      throw error;
+    }
   }
 
   /** B2B Router's totals for what we created, against ours: a difference is kept as drift. */
@@ -85,8 +100,7 @@ function numberTaken(
     'INVOICE_NUMBER_TAKEN',
     `B2B Router account ${a.accountId} already has an invoice numbered ${a.invoice.number} ` +
       `(id ${remote.id}, ${what.join(', ')}) that is not this one: ${differences.join('; ')}. ` +
-      'Nothing was created for this invoice. Cancel it and issue it again under a new number, ' +
-      'or link it to that invoice if it is the same.',
+      'Nothing was created for this invoice: cancel it and issue it again under a new number.',
     {
       retryable: false,
       errors: [{ field: 'number', message: `taken at B2B Router by invoice ${remote.id}` }],
