@@ -18,6 +18,18 @@ export default tseslint.config(
       curly: ['error', 'multi-line'],
       'no-console': 'error',
       'object-shorthand': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['Length', 'MaxLength', 'MinLength'],
+              message: 'Use src/common/text-length: it counts code points, as varchar(N) does.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -7,6 +7,7 @@ import { validationPipe } from './common/validation';
 import { validateEnv } from './config/env';
 import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
+import { UnmappedDatabaseErrors } from './database/unmapped-database-errors';
 import { ContactsModule } from './contacts/contacts.module';
 import { InvoicesModule } from './invoices/invoices.module';
 import { DevicesModule } from './devices/devices.module';
@@ -41,6 +42,7 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_PIPE, useValue: validationPipe },
+        UnmappedDatabaseErrors,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
     };

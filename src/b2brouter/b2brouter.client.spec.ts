@@ -85,7 +85,8 @@ describe('B2bRouterClient calls', () => {
       .reply(200, { invoices: [remoteInvoice({ number: 'OTHER' })], meta: { total_count: 900 } });
     const err = await failure(client.findInvoicesByNumber(conn, '7', 'F-1'));
     expect(err.code).toBe('B2BROUTER_UNAVAILABLE');
-    expect(err.options.retryable).toBe(false);
+    // Retryable, as the contract says of every B2BROUTER_UNAVAILABLE: the background asks again.
+    expect(err.options.retryable).toBe(true);
   });
 
   it('lists invoices with a limit lowered to 500 and reads the total count', async () => {

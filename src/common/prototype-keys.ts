@@ -12,7 +12,10 @@ export interface PrototypeKeySplit {
   rest: unknown;
 }
 
-/** Finds the prototype keys of a parsed JSON value and gives back a copy without them. */
+/**
+ * Finds the prototype keys of a parsed JSON value and gives back a copy without them. Recursive:
+ * only for values whose depth inspectInput (request-input.ts) has bounded.
+ */
 export function splitPrototypeKeys(value: unknown, parent = ''): PrototypeKeySplit {
   const path = (key: string) => (parent ? `${parent}.${key}` : key);
   if (Array.isArray(value)) {

@@ -1,6 +1,8 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { DomainError, type FieldProblem } from './errors/domain-error';
 import { splitPrototypeKeys } from './prototype-keys';
+import { inspectInput } from './request-input';
+import { wellFormedText } from './text';
 
 /**
  * Flattens class-validator's tree into one `{field, message}` per bad field, with dotted paths;
@@ -17,18 +19,39 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
   });
 }
 
+/** One `errors` entry per field, as the contract says, however many checks found it bad. */
 function validationFailed(problems: FieldProblem[]): DomainError {
+  const byField = new Map<string, string[]>();
+  for (const { field, message } of problems) {
+    byField.set(field, [...(byField.get(field) ?? []), message]);
+  }
+  const errors = [...byField].map(([field, messages]) => ({ field, message: messages.join('; ') }));
   return new DomainError(
     'VALIDATION_FAILED',
-    `${problems.length} field(s) are not valid: ${[...new Set(problems.map((p) => p.field))].join(', ')}.`,
-    { errors: problems },
+    `${errors.length} field(s) are not valid: ${[...byField.keys()].join(', ')}.`,
+    { errors },
   );
 }
 
 /**
- * Refuses prototype keys (`__proto__`, `constructor`, `prototype`) as unknown fields, which the
- * whitelist cannot do (see prototype-keys.ts): they are taken out before class-transformer runs,
- * and the rest of the value is still validated so that one answer names every bad field.
+ * A copy whose strings are well-formed text, for class-validator: some of its validators choke
+ * on the rest (validator.js's isEmail throws URIError on a lone surrogate). The depth is bounded
+ * by then, so stringify cannot overflow.
+ */
+const withWellFormedText = (value: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(value, (_, item: unknown) =>
+      typeof item === 'string' ? wellFormedText(item) : item,
+    ),
+  );
+
+/**
+ * Checks what class-validator cannot see, on every body and query string before it runs:
+ * - nesting deeper than any payload, refused alone and first (see MAX_DEPTH);
+ * - prototype keys (`__proto__`, `constructor`, `prototype`), refused as unknown fields, which the
+ *   whitelist cannot do (see prototype-keys.ts): they are taken out before class-transformer runs;
+ * - text PostgreSQL cannot store as sent (NUL, lone surrogates), in any string of any field.
+ * The rest of the value is still validated, so that one answer names every bad field.
  */
 class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -36,17 +59,19 @@ class RequestValidationPipe extends ValidationPipe {
     if (metadata.type !== 'body' && metadata.type !== 'query') {
       return super.transform(value, metadata);
     }
+    const { tooDeep, text } = inspectInput(value);
+    if (tooDeep) throw validationFailed([tooDeep]);
     const { fields, rest } = splitPrototypeKeys(value);
-    if (fields.length === 0) return super.transform(value, metadata);
-    const hostile = fields.map((field) => ({ field, message: 'should not exist' }));
+    const found = [...fields.map((field) => ({ field, message: 'should not exist' })), ...text];
+    if (found.length === 0) return super.transform(value, metadata);
     let others: FieldProblem[] = [];
     try {
-      await super.transform(rest, metadata);
+      await super.transform(withWellFormedText(rest), metadata);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       others = error.options.errors ?? [];
     }
-    throw validationFailed([...hostile, ...others]);
+    throw validationFailed([...found, ...others]);
   }
 }
 

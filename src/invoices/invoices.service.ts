@@ -9,7 +9,7 @@ import type { InvoiceLineDto } from './dto/invoice-line.dto';
 import type { UpdateInvoiceDto } from './dto/update-invoice.dto';
 import { InvoiceEventsService } from './invoice-events.service';
 import { InvoiceLine } from './invoice-line.entity';
-import { Invoice, isAtB2bRouter, type InvoiceStatus } from './invoice.entity';
+import { Invoice, isAtB2bRouter, isPinned, type InvoiceStatus } from './invoice.entity';
 import { computeTotals } from './money';
 import { ProjectXref } from './project-xref.entity';
 
@@ -61,7 +61,10 @@ export class InvoicesService {
       const invoice = await this.lockedDraft(m, id, 'edited');
       const { lines, ...fields } = dto;
       Object.assign(invoice, fields);
-      if (invoice.type === 'invoice') invoice.originalInvoiceId = null;
+      // A credit note turned into an invoice drops its original, unless the edit names one.
+      if (invoice.type === 'invoice' && fields.originalInvoiceId === undefined) {
+        invoice.originalInvoiceId = null;
+      }
       await this.checkReferences(m, invoice);
       if (lines) {
         await m.delete(InvoiceLine, { invoiceId: id });
@@ -86,7 +89,7 @@ export class InvoicesService {
     return this.write(async (m) => {
       const invoice = await this.lock(m, id);
       if (invoice.status === to) return invoice;
-      if (to === 'cancelled') this.assertNotAtB2bRouter(invoice);
+      if (to === 'cancelled') await this.assertNotAtB2bRouter(m, invoice);
       if (!from.includes(invoice.status)) {
         throw new DomainError(
           'INVOICE_STATE_CONFLICT',
@@ -100,21 +103,30 @@ export class InvoicesService {
     });
   }
 
-  private assertNotAtB2bRouter(invoice: Invoice): void {
+  private async assertNotAtB2bRouter(m: EntityManager, invoice: Invoice): Promise<void> {
     if (isAtB2bRouter(invoice)) {
       throw new DomainError(
         'ALREADY_REGISTERED',
         `Invoice ${invoice.number} is registered at B2B Router; issue a credit note instead.`,
       );
     }
-    if (
-      invoice.registrationState === 'in_progress' ||
-      invoice.b2brouterInvoiceId !== null ||
-      invoice.createAttemptedAt
-    ) {
+    if (isPinned(invoice)) {
       throw new DomainError(
         'INVOICE_STATE_CONFLICT',
-        `Invoice ${invoice.number} may already exist at B2B Router; register it again to finish, then issue a credit note.`,
+        `Invoice ${invoice.number} may already exist at B2B Router; once its registration is finished ` +
+          '(by the service, or by registering it again), issue a credit note.',
+      );
+    }
+    // An attempt that may mark its create any moment; one whose lease ran out died before that.
+    const [{ held }] = await m.query<Array<{ held: boolean }>>(
+      'SELECT COALESCE(lease_until > now(), false) AS held FROM invoices WHERE id = $1',
+      [invoice.id],
+    );
+    if (held) {
+      throw new DomainError(
+        'REGISTRATION_IN_PROGRESS',
+        `A registration of invoice ${invoice.number} is running; cancel it once it has ended.`,
+        { retryable: true },
       );
     }
   }
@@ -181,7 +193,12 @@ export class InvoicesService {
         errors: [{ field: 'contactId', message: 'no such contact' }],
       });
     }
-    if (invoice.type === 'credit_note') await this.checkOriginal(m, invoice);
+    if (invoice.type === 'credit_note') {
+      await this.checkOriginal(m, invoice);
+    } else if (invoice.originalInvoiceId !== null) {
+      // Unchecked, an id of no invoice reached the foreign key and answered 500.
+      throw invalid('originalInvoiceId', 'must be left out: only a credit note has an original');
+    }
   }
 
   /** A credit note corrects one invoice of the same contact and currency. */

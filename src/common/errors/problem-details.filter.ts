@@ -6,6 +6,8 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { databaseErrorCause } from '../../database/postgres-errors';
+import { UnmappedDatabaseErrors } from '../../database/unmapped-database-errors';
 import { DomainError } from './domain-error';
 import { PROBLEMS, type ProblemCode, problemType } from './problem-codes';
 
@@ -36,15 +38,15 @@ const HTTP_STATUS_CODES: Record<number, ProblemCode> = {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemDetailsFilter.name);
 
+  constructor(private readonly databaseErrors: UnmappedDatabaseErrors) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request & { id?: string }>();
     const response = http.getResponse<Response>();
     const error = this.toDomainError(exception, request);
 
-    if (error.status >= 500 && error.code === 'INTERNAL_ERROR') {
-      this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
-    }
+    if (error.code === 'INTERNAL_ERROR') this.logUnhandled(exception, request);
     for (const [name, value] of Object.entries(error.options.headers ?? {})) {
       response.setHeader(name, value);
     }
@@ -64,6 +66,24 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         ...(retryable !== undefined && { retryable }),
         ...(error.code === 'INTERNAL_ERROR' && request.id && { requestId: String(request.id) }),
       });
+  }
+
+  /**
+   * A database error that reaches this filter is a check missing upstream: its cause and running
+   * count go into the log line, so the next such class is found in the logs, not by a user.
+   */
+  private logUnhandled(exception: unknown, request: Request & { id?: string }): void {
+    const cause = databaseErrorCause(exception);
+    if (!cause) {
+      this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
+      return;
+    }
+    const count = this.databaseErrors.record(cause.sqlState);
+    const where = [cause.table, cause.constraint ?? cause.column].filter(Boolean).join(' ');
+    this.logger.error(
+      { err: exception, requestId: request.id, database: { ...cause, count } },
+      `Unhandled database error ${cause.sqlState}${where && ` on ${where}`} (${count} since start)`,
+    );
   }
 
   private toDomainError(exception: unknown, request: Request & { id?: string }): DomainError {

@@ -1,13 +1,6 @@
 import { Transform } from 'class-transformer';
-import {
-  IsEmail,
-  IsISO31661Alpha2,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { IsEmail, IsISO31661Alpha2, IsOptional, IsString, Matches } from 'class-validator';
+import { Length, MaxLength } from '../../common/text-length';
 
 export class CreateContactDto {
   /** Person or company name as it appears on the invoice. @example "Acme Leisure SL" */

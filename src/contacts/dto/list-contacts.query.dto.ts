@@ -1,5 +1,6 @@
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 import { PageLimit } from '../../common/page-limit';
+import { MaxLength } from '../../common/text-length';
 
 export class ListContactsQueryDto {
   /** Only contacts with exactly this VAT number, as stored. @example "ESB12345674" */

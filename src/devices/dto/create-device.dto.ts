@@ -1,5 +1,6 @@
-import { IsBoolean, IsIn, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsString, Matches } from 'class-validator';
 import { Nullable, Omittable } from '../../common/optional';
+import { Length } from '../../common/text-length';
 import type { DeviceEnvironment } from '../device.entity';
 
 export class CreateDeviceDto {
@@ -30,6 +31,8 @@ export class CreateDeviceDto {
   /** B2B Router API key. Stored encrypted and never returned; only its last 4 characters show. */
   @IsString()
   @Length(8, 200)
+  // It travels in an HTTP header, where fetch refuses anything else before sending a byte.
+  @Matches(/^[\x21-\x7e]+$/, { message: 'apiKey must be printable ASCII without spaces' })
   apiKey: string;
 
   /** B2B Router API version; defaults to the version this service implements. @example "2026-03-02" */

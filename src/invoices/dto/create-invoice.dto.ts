@@ -8,12 +8,12 @@ import {
   IsISO8601,
   IsString,
   IsUUID,
-  Length,
   Matches,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { Nullable, Omittable } from '../../common/optional';
+import { Length } from '../../common/text-length';
 import type { InvoiceType } from '../invoice.entity';
 import { InvoiceLineDto } from './invoice-line.dto';
 

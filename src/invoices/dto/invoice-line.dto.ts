@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsString, Matches } from 'class-validator';
 import { Omittable } from '../../common/optional';
+import { Length } from '../../common/text-length';
 
 export const TAX_CATEGORIES = ['S', 'AA', 'AAA', 'E', 'Z', 'AE', 'K', 'NS'] as const;
 export type TaxCategory = (typeof TAX_CATEGORIES)[number];

@@ -1,5 +1,6 @@
-import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
 import { PageLimit } from '../../common/page-limit';
+import { Length } from '../../common/text-length';
 import type { InvoiceStatus, RegistrationState } from '../invoice.entity';
 
 export class ListInvoicesQueryDto {
