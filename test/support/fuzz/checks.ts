@@ -1,10 +1,10 @@
-import type request from 'supertest';
 import { PROBLEMS } from '../../../src/common/errors/problem-codes';
+import type { RawResponse } from './raw-http';
 import { clip, describeRequest, type FuzzRequest } from './requests';
 import type { IdPool } from './values';
 
 /** What the answer breaks of the promises the fuzz test checks; empty when it keeps them. */
-export function violations(req: FuzzRequest, res: request.Response): string[] {
+export function violations(req: FuzzRequest, res: RawResponse): string[] {
   const found: string[] = [];
   if (res.status >= 500) found.push(`answered ${res.status}`);
   if (res.status >= 400) {
@@ -28,14 +28,14 @@ export function violations(req: FuzzRequest, res: request.Response): string[] {
 }
 
 /** Records made by the run join the pool, so later requests reach them. */
-export function remember(ids: IdPool, req: FuzzRequest, res: request.Response): void {
+export function remember(ids: IdPool, req: FuzzRequest, res: RawResponse): void {
   const id = (res.body as { id?: unknown } | undefined)?.id;
   if (res.status !== 201 || typeof id !== 'string') return;
   const resource = req.op.path.split('/')[1];
   ids.set(resource, [...(ids.get(resource) ?? []), id]);
 }
 
-export function describeExchange(req: FuzzRequest, res: request.Response): string {
+export function describeExchange(req: FuzzRequest, res: RawResponse): string {
   const answer = clip(res.text ?? '');
   return `${describeRequest(req)}\n→ ${res.status} ${String(res.headers['content-type'])} ${answer}`;
 }

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type { Server } from 'node:http';
-import request from 'supertest';
 import { TEST_TOKENS } from '../tokens';
 import type { Operation } from './operations';
 import { hostileString, nested } from './hostile-values';
+import { rawExchange, type RawResponse } from './raw-http';
 import { type IdPool, objectFor, oneOfPool } from './values';
 
 type Auth = 'admin' | 'booking' | 'none' | 'wrong' | 'malformed';
@@ -35,9 +35,9 @@ function encode(text: string): string {
 }
 
 /**
- * Node answers a request head over 16 KB itself, with a bare 431 before Express sees it, and
- * nock's interceptor leaves the client hanging on that answer: each part of a URL stays short.
- * Clipping may cut a %-escape in two, which is one more malformed URL to try.
+ * Node answers a request head over 16 KB itself, with a bare 431 before Express sees it: a
+ * limit of the HTTP layer, not of the service, so each part of a URL stays short. Clipping may
+ * cut a %-escape in two, which is one more malformed URL to try.
  */
 const urlPart = (text: string) => text.slice(0, 1_500);
 
@@ -176,14 +176,18 @@ export function requestFor(op: Operation, ids: IdPool): fc.Arbitrary<FuzzRequest
     });
 }
 
-export function send(server: Server, req: FuzzRequest): Promise<request.Response> {
-  let test = request(server)[req.op.method](req.url);
+export function send(server: Server, req: FuzzRequest): Promise<RawResponse> {
   const authorization = AUTHORIZATION[req.auth];
-  if (authorization) test = test.set('Authorization', authorization);
-  for (const [name, value] of Object.entries(req.headers)) test = test.set(name, value);
-  if (req.body) test = test.set('Content-Type', req.body.contentType).send(req.body.text);
-  // A request the app never answers fails here, naming itself, not at jest's timeout.
-  return test.timeout(5_000);
+  return rawExchange(server, {
+    method: req.op.method,
+    url: req.url,
+    headers: {
+      ...(authorization && { Authorization: authorization }),
+      ...req.headers,
+      ...(req.body && { 'Content-Type': req.body.contentType }),
+    },
+    body: req.body?.text,
+  });
 }
 
 export const clip = (text: string, max = 300) =>
