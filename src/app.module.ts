@@ -13,6 +13,7 @@ import { InvoicesModule } from './invoices/invoices.module';
 import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { AppLoggerModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 /**
  * Built by a function, not a static decorator: ConfigModule validates the environment when
@@ -32,6 +33,7 @@ export class AppModule {
           ignoreEnvFile: process.env.NODE_ENV === 'test',
         }),
         AppLoggerModule,
+        MetricsModule,
         DatabaseModule,
         CryptoModule,
         AuthModule,
