@@ -41,8 +41,9 @@ describe('Authentication and problem+json errors', () => {
     const docs = await t.anonymous().get('/docs-json').expect(200);
     expect(docs.body.paths['/devices']).toBeDefined();
     expect(docs.body.components.securitySchemes.bearer).toBeDefined();
-    // Swagger UI users see every error code and the problem+json shape.
-    expect(docs.body.info.description).toContain('| `INVOICE_NOT_CONFIRMED` | 409 |');
+    // Swagger UI users find every error code with the problem+json shape.
+    const problem = docs.body.components.schemas.ProblemDetailsDto;
+    expect(problem.description).toContain('| `INVOICE_NOT_CONFIRMED` | 409 |');
     expect(docs.body.components.schemas.ProblemCode.enum).toContain('B2BROUTER_UNAVAILABLE');
     await t.anonymous().get('/docs').expect(200);
   });

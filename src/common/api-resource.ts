@@ -1,14 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiDefaultResponse, ApiTags } from '@nestjs/swagger';
-import { ProblemDetailsDto } from './errors/problem-details.dto';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from './errors/api-problems';
 
-/** Swagger for a resource controller: its tag, the bearer token, and the problem+json errors. */
+/**
+ * Swagger for a resource controller: its tag, the bearer token, and the problems every
+ * operation of it can answer (a body or id that is not valid, a missing or wrong token).
+ */
 export const ApiResource = (tag: string) =>
-  applyDecorators(
-    ApiTags(tag),
-    ApiBearerAuth(),
-    ApiDefaultResponse({
-      description: 'An error (application/problem+json)',
-      type: ProblemDetailsDto,
-    }),
-  );
+  applyDecorators(ApiTags(tag), ApiBearerAuth(), ApiProblems('VALIDATION_FAILED', 'UNAUTHORIZED'));

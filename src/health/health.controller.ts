@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/roles.decorator';
 
@@ -13,16 +13,23 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
   ) {}
 
-  /** The process is up; no dependency is checked, so a database outage never restarts it. */
   @Get('live')
   @HealthCheck()
+  @ApiOperation({
+    summary: 'Liveness',
+    // No dependency is checked, so a database outage never gets the process restarted.
+    description: 'The process is up. Checks no dependency.',
+  })
   live() {
     return this.health.check([]);
   }
 
-  /** Ready to serve: the database answers within a second. */
   @Get('ready')
   @HealthCheck()
+  @ApiOperation({
+    summary: 'Readiness',
+    description: 'Ready to serve: the database answers within a second. 503 otherwise.',
+  })
   ready() {
     return this.health.check([() => this.db.pingCheck('database', { timeout: 1000 })]);
   }

@@ -108,6 +108,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private parserDetail(code: ProblemCode): string {
     if (code === 'PAYLOAD_TOO_LARGE') return 'Request bodies are limited to 1 MB.';
     if (code === 'MALFORMED_JSON') return 'The request body could not be parsed as JSON.';
+    if (code === 'UNSUPPORTED_MEDIA_TYPE') return 'Send the request body as UTF-8 JSON.';
     return PROBLEMS[code].title;
   }
 }
