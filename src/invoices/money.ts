@@ -78,33 +78,54 @@ export function negate(amount: string): string {
   return formatMoney(-parseDecimal(amount, MONEY_SCALE, 'amount'));
 }
 
+/** How a B2B Router account rounds: its `rounding_method` and `round_before_sum`. */
+export interface CalculationSettings {
+  roundingMethod: RoundingMethod;
+  /** True: each line's tax is rounded, then added up; false: tax is rounded once per rate. */
+  roundBeforeSum: boolean;
+}
+
+export const ROUNDING_METHODS = ['half_up', 'bankers', 'truncate'] as const;
+export type RoundingMethod = (typeof ROUNDING_METHODS)[number];
+
+/** The settings this service computes with unless an account is known to use others. */
+export const DEFAULT_CALCULATION: CalculationSettings = {
+  roundingMethod: 'half_up',
+  roundBeforeSum: false,
+};
+
 /**
- * Totals the way B2B Router computes them with rounding_method half_up and
- * round_before_sum false: each line net is rounded to cents, then each tax group is
- * rounded once on the sum of its nets, never line by line.
+ * Totals the way B2B Router computes them under `settings`: each line net is rounded to cents;
+ * then either each tax group is rounded once on the sum of its nets (round_before_sum false),
+ * or each line's tax is rounded and the group adds them up (true).
  */
-export function computeTotals(lines: readonly TotalsLine[]): Totals {
+export function computeTotals(
+  lines: readonly TotalsLine[],
+  settings: CalculationSettings = DEFAULT_CALCULATION,
+): Totals {
+  const round = ROUNDERS[settings.roundingMethod];
   const nets: bigint[] = [];
   // A Map keeps insertion order, which is the order of first appearance B2B Router shows.
-  const groups = new Map<string, { category: string; rate: bigint; base: bigint }>();
+  const groups = new Map<string, { category: string; rate: bigint; base: bigint; tax: bigint }>();
   lines.forEach((line, index) => {
     const field = (key: string) => `line ${index + 1} ${key}`;
     const quantity = parseDecimal(line.quantity, QUANTITY_SCALE, field('quantity'));
     const unitPrice = parseDecimal(line.unitPrice, PRICE_SCALE, field('unitPrice'));
     const rate = parseDecimal(line.taxRate, RATE_SCALE, field('taxRate'));
-    const net = roundHalfUp(quantity * unitPrice, QUANTITY_SCALE + PRICE_SCALE - MONEY_SCALE);
+    const net = round(quantity * unitPrice, QUANTITY_SCALE + PRICE_SCALE - MONEY_SCALE);
     nets.push(net);
     const key = JSON.stringify([line.taxCategory, rate.toString()]);
-    const group = groups.get(key) ?? { category: line.taxCategory, rate, base: 0n };
+    const group = groups.get(key) ?? { category: line.taxCategory, rate, base: 0n, tax: 0n };
     group.base += net;
+    // net × rate / 100 has 2 + RATE_SCALE + 2 decimals, of which only the cents stay.
+    if (settings.roundBeforeSum) group.tax += round(net * rate, RATE_SCALE + 2);
     groups.set(key, group);
   });
 
-  const taxes = [...groups.values()].map((group) => {
-    // base × rate / 100 has 2 + RATE_SCALE + 2 decimals, of which only the cents stay.
-    const amount = roundHalfUp(group.base * group.rate, RATE_SCALE + 2);
-    return { category: group.category, rate: group.rate, base: group.base, amount };
-  });
+  const taxes = [...groups.values()].map((group) => ({
+    ...group,
+    amount: settings.roundBeforeSum ? group.tax : round(group.base * group.rate, RATE_SCALE + 2),
+  }));
   const subtotal = sum(nets);
   const taxTotal = sum(taxes.map((tax) => tax.amount));
   return {
@@ -121,13 +142,32 @@ export function computeTotals(lines: readonly TotalsLine[]): Totals {
   };
 }
 
-/** Drops `digits` decimals, rounding a tie away from zero so that -x rounds to -(round x). */
-function roundHalfUp(units: bigint, digits: number): bigint {
+/**
+ * Each drops `digits` decimals symmetrically around zero, so a credit note's negative amounts
+ * round to the negation of the positive ones.
+ */
+const ROUNDERS: Record<RoundingMethod, (units: bigint, digits: number) => bigint> = {
+  half_up: (units, digits) => roundWith(units, digits, (twice, divisor) => twice >= divisor),
+  bankers: (units, digits) =>
+    roundWith(
+      units,
+      digits,
+      (twice, divisor, quotient) => twice > divisor || (twice === divisor && quotient % 2n !== 0n),
+    ),
+  truncate: (units, digits) => units / 10n ** BigInt(digits),
+};
+
+/** Away from zero when `up` says so of the dropped part (twice its magnitude vs the divisor). */
+function roundWith(
+  units: bigint,
+  digits: number,
+  up: (twiceDropped: bigint, divisor: bigint, quotient: bigint) => boolean,
+): bigint {
   const divisor = 10n ** BigInt(digits);
   const quotient = units / divisor;
   const remainder = units % divisor;
   const magnitude = remainder < 0n ? -remainder : remainder;
-  if (2n * magnitude < divisor) return quotient;
+  if (!up(2n * magnitude, divisor, quotient)) return quotient;
   return units < 0n ? quotient - 1n : quotient + 1n;
 }
 
