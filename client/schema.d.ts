@@ -381,6 +381,15 @@ export interface components {
             /** @description Secret B2B Router signs its webhooks with. Stored encrypted, never returned. */
             webhookSecret?: string | null;
         };
+        CalculationSettingsDto: {
+            /**
+             * @example half_up
+             * @enum {string}
+             */
+            roundingMethod: "half_up" | "bankers" | "truncate";
+            /** @description True: each line's tax is rounded, then added up; false: tax is rounded once per rate. */
+            roundBeforeSum: boolean;
+        };
         DeviceResponseDto: {
             id: string;
             name: string;
@@ -399,6 +408,11 @@ export interface components {
             apiAddress: string;
             enabled: boolean;
             hasWebhookSecret: boolean;
+            /**
+             * @description The account's rounding as the last connection test or calculation check read it, which
+             *     registration computes totals with; null until then (this service's own rules are assumed).
+             */
+            calculationSettings: components["schemas"]["CalculationSettingsDto"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

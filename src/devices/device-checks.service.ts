@@ -3,6 +3,7 @@ import { B2bRouterClient } from '../b2brouter/b2brouter.client';
 import type { B2bRouterAccount } from '../b2brouter/b2brouter.types';
 import { DomainError, type RemoteProblem } from '../common/errors/domain-error';
 import { EXPECTED_CALCULATION_SETTINGS } from '../invoices/calculation-settings';
+import { type CalculationSettings, ROUNDING_METHODS } from '../invoices/money';
 import { DevicesService } from './devices.service';
 import type { CalculationCheckDto, ConnectionTestDto } from './dto/device-checks.dto';
 
@@ -22,6 +23,7 @@ export class DeviceChecksService {
         this.devices.connectionOf(device),
         device.accountId,
       );
+      await this.remember(device.id, account);
       return {
         ok: true,
         account: { id: account.id, name: account.name, tinValue: account.tin_value ?? null },
@@ -45,6 +47,7 @@ export class DeviceChecksService {
       this.devices.connectionOf(device),
       device.accountId,
     );
+    await this.remember(device.id, account);
     const settings = settingsOf(account);
     const mismatches = EXPECTED_CALCULATION_SETTINGS.flatMap(({ setting, expected, required }) => {
       const actual = settings[setting];
@@ -53,6 +56,18 @@ export class DeviceChecksService {
     });
     return { ok: mismatches.length === 0, settings, mismatches };
   }
+
+  /** Registration computes totals with the account's rounding, once it is known. */
+  private async remember(id: string, account: B2bRouterAccount): Promise<void> {
+    const settings = calculationOf(account);
+    if (settings) await this.devices.rememberCalculation(id, settings);
+  }
+}
+
+function calculationOf(account: B2bRouterAccount): CalculationSettings | null {
+  const method = ROUNDING_METHODS.find((known) => known === account.rounding_method);
+  if (!method || typeof account.round_before_sum !== 'boolean') return null;
+  return { roundingMethod: method, roundBeforeSum: account.round_before_sum };
 }
 
 function settingsOf(account: B2bRouterAccount) {

@@ -1,4 +1,5 @@
 import type { B2bRouterEnvironment } from '../b2brouter/b2brouter.types';
+import type { CalculationSettings } from '../invoices/money';
 import {
   Column,
   CreateDateColumn,
@@ -54,6 +55,13 @@ export class Device {
 
   @Column({ name: 'webhook_secret_sealed', type: 'text', nullable: true })
   webhookSecretSealed: string | null;
+
+  /**
+   * How the B2B Router account rounds, as last read by a connection test or calculation check;
+   * null until then, when registration assumes this service's own rules.
+   */
+  @Column({ name: 'calculation_settings', type: 'jsonb', nullable: true })
+  calculationSettings: CalculationSettings | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -14,6 +14,7 @@ import { SecretBox } from '../crypto/secret-box';
 import { isUniqueViolation } from '../database/postgres-errors';
 import { resolveApiAddress } from './api-address';
 import { accountOf, assertNoUnfinished } from './device-usage';
+import type { CalculationSettings } from '../invoices/money';
 import { Device } from './device.entity';
 import type { CreateDeviceDto } from './dto/create-device.dto';
 import type { UpdateDeviceDto } from './dto/update-device.dto';
@@ -80,9 +81,16 @@ export class DevicesService {
       this.setSecrets(device, { apiKey, webhookSecret });
       if (accountOf(device) !== accountOf(before)) {
         await assertNoUnfinished(m, before, 'moving it to another account, environment or address');
+        // Another account may round otherwise: what was read of the old one no longer holds.
+        device.calculationSettings = null;
       }
       return this.save(m, device);
     });
+  }
+
+  /** Keeps what B2B Router said of the account's rounding, for registration to compute with. */
+  async rememberCalculation(id: string, settings: CalculationSettings): Promise<void> {
+    await this.devices.update({ id }, { calculationSettings: settings });
   }
 
   async remove(id: string): Promise<void> {

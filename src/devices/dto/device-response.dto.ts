@@ -1,4 +1,14 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ROUNDING_METHODS, type RoundingMethod } from '../../invoices/money';
 import type { Device, DeviceEnvironment } from '../device.entity';
+
+export class CalculationSettingsDto {
+  /** @example "half_up" */
+  @ApiProperty({ enum: ROUNDING_METHODS })
+  roundingMethod: RoundingMethod;
+  /** True: each line's tax is rounded, then added up; false: tax is rounded once per rate. */
+  roundBeforeSum: boolean;
+}
 
 export class DeviceResponseDto {
   id: string;
@@ -13,6 +23,11 @@ export class DeviceResponseDto {
   apiAddress: string;
   enabled: boolean;
   hasWebhookSecret: boolean;
+  /**
+   * The account's rounding as the last connection test or calculation check read it, which
+   * registration computes totals with; null until then (this service's own rules are assumed).
+   */
+  calculationSettings: CalculationSettingsDto | null;
   createdAt: Date;
   updatedAt: Date;
 
@@ -29,6 +44,7 @@ export class DeviceResponseDto {
       apiAddress: d.apiAddress,
       enabled: d.enabled,
       hasWebhookSecret: d.webhookSecretSealed !== null,
+      calculationSettings: d.calculationSettings,
       createdAt: d.createdAt,
       updatedAt: d.updatedAt,
     };

@@ -3,7 +3,7 @@ import type { Contact } from '../../contacts/contact.entity';
 import { normalizeVat, tinScheme } from '../../contacts/vat';
 import type { Invoice } from '../invoice.entity';
 import { negateDecimal, trimDecimal } from '../decimal-text';
-import { computeTotals, negate, type Totals } from '../money';
+import { type CalculationSettings, computeTotals, negate, type Totals } from '../money';
 
 /**
  * Spain's credit note is a rectifying invoice with negative amounts; elsewhere B2B Router takes
@@ -64,8 +64,14 @@ export function toB2bRouterInvoice(
   };
 }
 
-/** The totals B2B Router computes from a create body (negative for a Spanish rectification). */
-export function payloadTotals(payload: B2bRouterInvoiceInput): Totals {
+/**
+ * The totals B2B Router computes from a create body (negative for a Spanish rectification),
+ * with the account's rounding when it is known.
+ */
+export function payloadTotals(
+  payload: B2bRouterInvoiceInput,
+  settings?: CalculationSettings,
+): Totals {
   return computeTotals(
     payload.invoice_lines_attributes.map((line) => ({
       quantity: line.quantity,
@@ -73,6 +79,7 @@ export function payloadTotals(payload: B2bRouterInvoiceInput): Totals {
       taxRate: line.taxes_attributes[0].percent,
       taxCategory: line.taxes_attributes[0].category,
     })),
+    settings,
   );
 }
 

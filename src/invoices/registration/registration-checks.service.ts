@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { B2bRouterInvoiceInput } from '../../b2brouter/b2brouter.types';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError, type FieldProblem } from '../../common/errors/domain-error';
 import { Contact } from '../../contacts/contact.entity';
 import { checkVat } from '../../contacts/vat';
 import { Device } from '../../devices/device.entity';
 import { DevicesService } from '../../devices/devices.service';
 import { Invoice, isAtB2bRouter } from '../invoice.entity';
+import { type CalculationSettings, DEFAULT_CALCULATION } from '../money';
 import { expectedRemoteTotal, payloadTotals, toB2bRouterInvoice } from './b2brouter-invoice.mapper';
 
 /** Everything registration needs, once the checks have passed. */
@@ -66,7 +67,7 @@ export class RegistrationChecksService {
     }
     if (problems.length > 0 || !device.ok) return { problems };
     const payload = toB2bRouterInvoice(invoice, contact, original);
-    const mismatch = payloadMismatch(invoice, contact, payload);
+    const mismatch = payloadMismatch(invoice, contact, payload, device.device);
     if (mismatch) return { problems: [mismatch] };
     return { problems, context: { device: device.device, contact, payload } };
   }
@@ -120,20 +121,51 @@ export class RegistrationChecksService {
   }
 }
 
-/** The body must make B2B Router compute exactly our totals, before anything is sent. */
+/**
+ * The body must make B2B Router compute exactly our totals, with the account's rounding (as a
+ * connection test or calculation check last read it), before anything is sent.
+ */
 function payloadMismatch(
   invoice: Invoice,
   contact: Contact,
   payload: B2bRouterInvoiceInput,
+  device: Device,
 ): DomainError | null {
   const expected = expectedRemoteTotal(invoice, contact);
-  const computed = payloadTotals(payload).total;
+  const settings = device.calculationSettings ?? DEFAULT_CALCULATION;
+  const computed = payloadTotals(payload, settings).total;
   if (computed === expected) return null;
+  const rules = `rounding_method ${settings.roundingMethod}, round_before_sum ${settings.roundBeforeSum}`;
   return new DomainError(
     'CALCULATION_MISMATCH',
-    `B2B Router would compute a total of ${computed} for invoice ${invoice.number}, this service ${expected}.`,
-    { errors: [{ field: 'total', message: `B2B Router would compute ${computed}` }] },
+    `B2B Router account ${device.accountId} (${rules}) would compute a total of ${computed} ` +
+      `for invoice ${invoice.number}, this service ${expected}. Align the account's calculation ` +
+      'settings (GET /devices/{id}/calculation-check) or the invoice lines.',
+    {
+      errors: [
+        { field: 'total', message: `${expected} here, ${computed} at B2B Router` },
+        ...settingsThatDiffer(settings),
+      ],
+    },
   );
+}
+
+/** Which of the account's settings make it compute otherwise than this service does. */
+function settingsThatDiffer(settings: CalculationSettings): FieldProblem[] {
+  const differ: FieldProblem[] = [];
+  if (settings.roundingMethod !== DEFAULT_CALCULATION.roundingMethod) {
+    differ.push({
+      field: 'rounding_method',
+      message: `${settings.roundingMethod} at B2B Router, ${DEFAULT_CALCULATION.roundingMethod} here`,
+    });
+  }
+  if (settings.roundBeforeSum !== DEFAULT_CALCULATION.roundBeforeSum) {
+    differ.push({
+      field: 'round_before_sum',
+      message: `${settings.roundBeforeSum} at B2B Router, ${DEFAULT_CALCULATION.roundBeforeSum} here`,
+    });
+  }
+  return differ;
 }
 
 function contactProblems(contact: Contact): DomainError[] {
