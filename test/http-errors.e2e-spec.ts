@@ -16,13 +16,14 @@ describe('Authentication and problem+json errors', () => {
   };
 
   it('answers 401 UNAUTHORIZED without a token, with a wrong one, or with another scheme', async () => {
-    for (const header of [
-      undefined,
-      'Bearer wrong-token-0123456789',
-      `Basic ${TEST_TOKENS.admin}`,
+    for (const [header, challenge] of [
+      [undefined, 'Bearer'],
+      ['Bearer wrong-token-0123456789', 'Bearer error="invalid_token"'],
+      [`Basic ${TEST_TOKENS.admin}`, 'Bearer'],
     ]) {
       const req = t.anonymous().get('/devices');
       const res = await (header ? req.set('Authorization', header) : req).expect(401);
+      expect(res.headers['www-authenticate']).toBe(challenge);
       expect(res.headers['content-type']).toContain('application/problem+json');
       problem(res.body, 'UNAUTHORIZED', 401);
       expect(res.body.instance).toBe('/devices');

@@ -22,12 +22,15 @@ export class BearerAuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    const role =
-      scheme?.toLowerCase() === 'bearer' && token ? this.tokens.roleOf(token) : undefined;
+    const bearer = scheme?.toLowerCase() === 'bearer' ? token : undefined;
+    const role = bearer ? this.tokens.roleOf(bearer) : undefined;
     if (!role) {
+      // RFC 6750: name the scheme, and say so when a bearer token came but is not one of ours.
+      const challenge = bearer ? 'Bearer error="invalid_token"' : 'Bearer';
       throw new DomainError(
         'UNAUTHORIZED',
         'Send "Authorization: Bearer <token>" with a valid token.',
+        { headers: { 'WWW-Authenticate': challenge } },
       );
     }
     request.role = role;
