@@ -7,7 +7,7 @@ import { deviceBody } from './support/fixtures';
 describe('Restarts and first start', () => {
   const saved = { API_TOKENS: process.env.API_TOKENS, SECRETS_KEY: process.env.SECRETS_KEY };
   let lines: string[];
-  let spy: jest.SpyInstance;
+  let spies: jest.SpyInstance[];
   let t: TestApp | undefined;
 
   beforeEach(() => {
@@ -15,15 +15,17 @@ describe('Restarts and first start', () => {
     delete process.env.SECRETS_KEY;
     process.env.LOG_LEVEL = 'info';
     lines = [];
-    spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(chunk.toString());
-      return true;
-    });
+    spies = [process.stdout, process.stderr].map((stream) =>
+      jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        lines.push(chunk.toString());
+        return true;
+      }),
+    );
   });
   afterEach(async () => {
     await t?.close();
     t = undefined;
-    spy.mockRestore();
+    for (const spy of spies) spy.mockRestore();
     Object.assign(process.env, saved, { LOG_LEVEL: 'silent' });
   });
 
@@ -39,7 +41,11 @@ describe('Restarts and first start', () => {
     const tokenFile = join(dataDir, 'admin.token');
     const token = readFileSync(tokenFile, 'utf8').trim();
     expect(existsSync(join(dataDir, 'secrets.key'))).toBe(true);
-    expect(lines.filter((l) => l.includes(token))).toHaveLength(1);
+    // Once, on its own and not in a JSON log line; the log says where it is kept.
+    const shown = lines.filter((l) => l.includes(token));
+    expect(shown).toEqual([expect.stringContaining(`Authorization: Bearer ${token}`)]);
+    expect(shown[0]).not.toMatch(/^\{/);
+    expect(lines.some((l) => l.includes('generated an admin token, kept in'))).toBe(true);
 
     const server = () => request(t!.app.getHttpServer());
     const created = await server()

@@ -33,12 +33,17 @@ export class ApiTokens implements OnApplicationBootstrap {
     this.tokens = [{ role: 'admin', digest: digest(value) }];
   }
 
-  /** Printed once the app's logger is in place, so it reaches the same output as every log. */
+  /**
+   * Shown once, on its own, where a person starting the service looks: standard error, so it
+   * never lands in the JSON log stream that log collectors keep.
+   */
   onApplicationBootstrap(): void {
     if (!this.generated) return;
-    this.logger.warn(
-      `API_TOKENS is not set: generated an admin token, kept in ${this.generated.file}. ` +
-        `Use it as "Authorization: Bearer ${this.generated.token}". It is not printed again.`,
+    const { token, file } = this.generated;
+    this.logger.warn(`API_TOKENS is not set: generated an admin token, kept in ${file}.`);
+    process.stderr.write(
+      `\n  Admin token (generated, shown this once; kept in ${file}):\n` +
+        `    Authorization: Bearer ${token}\n\n`,
     );
     this.generated = undefined;
   }

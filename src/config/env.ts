@@ -75,6 +75,8 @@ export const envSchema = z
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
+    /** Unset: readable lines at a terminal, JSON lines otherwise. */
+    LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json', 'pretty']).optional()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {

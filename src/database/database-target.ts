@@ -34,6 +34,15 @@ export class DatabaseRuntime implements OnApplicationShutdown {
     return this.target;
   }
 
+  /** For the start line: where the data lives, never a password. */
+  describe(): string {
+    if (this.target.embedded) {
+      return `embedded PostgreSQL (PGlite) in ${this.config.get('DATA_DIR', { infer: true })}`;
+    }
+    const url = new URL(this.target.url);
+    return `PostgreSQL at ${url.host}${url.pathname}`;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     if (!this.embedded) return;
     const dataSource = this.moduleRef.get(DataSource, { strict: false });

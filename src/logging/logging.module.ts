@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
+import PinoPretty from 'pino-pretty';
 import type { Env } from '../config/env';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -27,6 +28,23 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
+/**
+ * JSON lines for collectors; readable lines for a person at a terminal (or LOG_FORMAT=pretty).
+ * JSON goes through process.stdout (not pino's own fd writer), so tests can read every line.
+ */
+function logStream(format: Env['LOG_FORMAT']) {
+  const pretty = format === 'pretty' || (format === undefined && process.stdout.isTTY);
+  if (!pretty) return { write: (line: string) => process.stdout.write(line) };
+  return PinoPretty({
+    colorize: Boolean(process.stdout.isTTY),
+    translateTime: 'SYS:HH:MM:ss.l',
+    // One line per request, as a person reads a terminal; the full fields stay in JSON mode.
+    ignore: 'pid,hostname,context,req,res,responseTime',
+    messageFormat:
+      '{if context}[{context}] {end}{if req}{req.method} {req.url} → {res.statusCode} in {responseTime} ms: {end}{msg}',
+  });
+}
+
 export const AppLoggerModule = LoggerModule.forRootAsync({
   inject: [ConfigService],
   useFactory: (config: ConfigService<Env, true>) => ({
@@ -36,8 +54,7 @@ export const AppLoggerModule = LoggerModule.forRootAsync({
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      // Through process.stdout (not pino's own fd writer), so tests can read every log line.
-      stream: { write: (line: string) => process.stdout.write(line) },
+      stream: logStream(config.get('LOG_FORMAT', { infer: true })),
     },
     forRoutes: ['*path'],
   }),
