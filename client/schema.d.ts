@@ -332,6 +332,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/invoices/{id}/link-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find the B2B Router invoices this one may be
+         * @description Searches the device's B2B Router account by this invoice's number, then by the contact's tax id within a month of the issue date. Best first: `score` is 100 when number, date, total and tax id all agree; `differences` names the fields that do not. Invoices already linked to another invoice of this service are left out.
+         */
+        get: operations["InvoiceLinksController_candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link to an invoice that exists in B2B Router
+         * @description Saves its reference and the project Xref as a registration would, without creating or sending anything; works on an invoice whose registration failed or stalled, and settles it. Refused with 409 `LINK_MISMATCH` (each difference named) when number, total or contact tax id differ, unless `force: true`; the timeline records whether it was forced.
+         */
+        post: operations["InvoiceLinksController_link"];
+        /**
+         * Unlink from B2B Router
+         * @description Clears `reference` and the Xref, and records who unlinked it and when; B2B Router is left untouched. The invoice can then be linked again, or registered: a registration first looks for the invoice B2B Router already has and refuses to create it twice.
+         */
+        delete: operations["InvoiceLinksController_unlink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -799,6 +843,27 @@ export interface components {
             details?: {
                 [key: string]: unknown;
             };
+        };
+        LinkCandidateDto: {
+            b2brouterInvoiceId: number;
+            number: string;
+            date: string | null;
+            total: string | null;
+            contactTaxId: string | null;
+            remoteState: string;
+            /** @description 0–100: 100 when number, date, total and contact tax id all agree. */
+            score: number;
+            /** @description The fields that differ from this invoice: number, date, total, contactTaxId. */
+            differences: string[];
+        };
+        LinkInvoiceDto: {
+            /**
+             * @description The id of the invoice in B2B Router, as `link-candidates` lists it.
+             * @example 48213
+             */
+            b2brouterInvoiceId: number;
+            /** @description Link even though number, total or contact tax id differ; the timeline records what did. */
+            force?: boolean;
         };
         /** @enum {string} */
         ProblemCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHORIZED" | "INVALID_SIGNATURE" | "FORBIDDEN" | "NOT_FOUND" | "DEVICE_NOT_FOUND" | "CONTACT_NOT_FOUND" | "INVOICE_NOT_FOUND" | "ORIGINAL_INVOICE_NOT_FOUND" | "REMOTE_INVOICE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DEVICE_CONFLICT" | "DEVICE_IN_USE" | "INVOICE_NUMBER_TAKEN" | "INVOICE_NOT_EDITABLE" | "INVOICE_NOT_CONFIRMED" | "INVOICE_STATE_CONFLICT" | "INVOICE_NOT_REGISTERED" | "ORIGINAL_INVOICE_NOT_REGISTERED" | "REGISTRATION_IN_PROGRESS" | "ALREADY_REGISTERED" | "LINK_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_API_VERSION" | "API_ADDRESS_NOT_ALLOWED" | "NO_ACTIVE_DEVICE" | "INVALID_CONTACT_VAT" | "CONTACT_EMAIL_MISSING" | "INVALID_CREDIT_NOTE" | "CALCULATION_MISMATCH" | "B2BROUTER_REJECTED" | "INTERNAL_ERROR" | "B2BROUTER_UNAVAILABLE" | "DOCUMENT_NOT_READY" | "NOT_READY";
@@ -2419,6 +2484,232 @@ export interface operations {
             };
             /** @description `INVOICE_NOT_FOUND`: Invoice not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    InvoiceLinksController_candidates: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The booking system's workstation, e.g. `desk-1`. The device whose `workstationId` it names is used (if that device is disabled: 422 `NO_ACTIVE_DEVICE`); a workstation with no device of its own, or no header, uses the default device, as the contract says of it. The timeline's `registration.started` event names the device used. */
+                "X-Workstation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkCandidateDto"][];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: A valid bearer token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `INVOICE_NOT_FOUND`: Invoice not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `NO_ACTIVE_DEVICE`: No enabled device; `B2BROUTER_REJECTED`: B2B Router rejected the request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `B2BROUTER_UNAVAILABLE`: B2B Router is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    InvoiceLinksController_link: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The booking system's workstation, e.g. `desk-1`. The device whose `workstationId` it names is used (if that device is disabled: 422 `NO_ACTIVE_DEVICE`); a workstation with no device of its own, or no header, uses the default device, as the contract says of it. The timeline's `registration.started` event names the device used. */
+                "X-Workstation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkInvoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceResponseDto"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid; `MALFORMED_JSON`: The request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: A valid bearer token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `INVOICE_NOT_FOUND`: Invoice not found; `REMOTE_INVOICE_NOT_FOUND`: Invoice not found at B2B Router */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `LINK_MISMATCH`: The remote invoice does not match; `ALREADY_REGISTERED`: Invoice is already registered; `INVOICE_NOT_CONFIRMED`: Invoice is not confirmed; `REGISTRATION_IN_PROGRESS`: A registration of this invoice is running; `INVOICE_STATE_CONFLICT`: The invoice is not in a state that allows this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `NO_ACTIVE_DEVICE`: No enabled device; `B2BROUTER_REJECTED`: B2B Router rejected the request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `B2BROUTER_UNAVAILABLE`: B2B Router is unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    InvoiceLinksController_unlink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceResponseDto"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: A valid bearer token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `INVOICE_NOT_FOUND`: Invoice not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `INVOICE_NOT_REGISTERED`: Invoice is not registered */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,7 +28,8 @@ export function readInvoicePage(
   if (!Array.isArray(invoices) || !invoices.every(isInvoice)) {
     throw unexpected(answer, req, 'the invoices are not a list of invoices');
   }
-  const total = isRecord(meta) ? meta.total_count : undefined;
+  // Documented as total_count; some answers name it total.
+  const total = isRecord(meta) ? (meta.total_count ?? meta.total) : undefined;
   const counted = typeof total === 'number' && Number.isInteger(total) && total >= 0;
   return counted ? { invoices, totalCount: total } : { invoices };
 }

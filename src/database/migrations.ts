@@ -1,10 +1,12 @@
 import { Init1795306643547 } from '../../migrations/1795306643547-Init';
 import { ExactlyOnce1796156632626 } from '../../migrations/1796156632626-ExactlyOnce';
 import { CalculationSettings1796500000000 } from '../../migrations/1796500000000-CalculationSettings';
+import { Unlink1796700000000 } from '../../migrations/1796700000000-Unlink';
 
 /** Every migration, in order; listed (not globbed) so jest, the build and the CLI agree. */
 export const migrations = [
   Init1795306643547,
   ExactlyOnce1796156632626,
   CalculationSettings1796500000000,
+  Unlink1796700000000,
 ];

@@ -31,6 +31,10 @@ export class InvoiceEventsService {
     );
   }
 
+  latest(manager: EntityManager, invoiceId: string, type: string): Promise<InvoiceEvent | null> {
+    return manager.findOne(InvoiceEvent, { where: { invoiceId, type }, order: { seq: 'DESC' } });
+  }
+
   timeline(invoiceId: string): Promise<InvoiceEvent[]> {
     return this.events.find({ where: { invoiceId }, order: { seq: 'ASC' } });
   }

@@ -31,6 +31,18 @@ export const isPinned = (invoice: Pick<Invoice, 'b2brouterInvoiceId' | 'createAt
   invoice.b2brouterInvoiceId !== null || invoice.createAttemptedAt !== null;
 
 /** Our totals against B2B Router's, for each amount where they differ. */
+/** The B2B Router invoice an operator unlinked, kept so a later registration does not repeat it. */
+export interface UnlinkedFrom {
+  b2brouterInvoiceId: number;
+  /** The remote invoice's number, which may differ from ours if the link was forced. */
+  number: string;
+  environment: string;
+  accountId: string;
+  apiAddress: string;
+  at: string;
+  by: string;
+}
+
 export type TotalsDrift = Record<string, { ours: string; b2brouter: string }>;
 
 /** What the last failed registration said; shown to operators as `registration.lastError`. */
@@ -173,6 +185,10 @@ export class Invoice {
 
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt: Date | null;
+
+  /** Set by an unlink: a registration first makes sure it would not create that invoice twice. */
+  @Column({ name: 'unlinked_from', type: 'jsonb', nullable: true })
+  unlinkedFrom: UnlinkedFrom | null;
 
   /** When the service itself takes up a registration whose outcome is unknown; null: it will not. */
   @Column({ name: 'retry_at', type: 'timestamptz', nullable: true })

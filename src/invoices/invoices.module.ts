@@ -10,6 +10,9 @@ import { InvoiceListingService } from './invoice-listing.service';
 import { Invoice } from './invoice.entity';
 import { InvoicesController } from './invoices.controller';
 import { InvoicesService } from './invoices.service';
+import { InvoiceLinksController } from './linking/invoice-links.controller';
+import { LinkTargets } from './linking/link-targets';
+import { LinkService } from './linking/link.service';
 import { ProjectXref } from './project-xref.entity';
 import { RegistrationChecksService } from './registration/registration-checks.service';
 import { RegistrationRecovery } from './registration/registration-recovery.service';
@@ -25,7 +28,7 @@ import { RemoteInvoiceMatcher } from './registration/remote-invoice-matcher';
     DevicesModule,
     B2bRouterModule,
   ],
-  controllers: [InvoicesController],
+  controllers: [InvoicesController, InvoiceLinksController],
   providers: [
     InvoicesService,
     InvoiceListingService,
@@ -37,6 +40,8 @@ import { RemoteInvoiceMatcher } from './registration/remote-invoice-matcher';
     RegistrationResults,
     RegistrationRecovery,
     RemoteInvoiceMatcher,
+    LinkService,
+    LinkTargets,
   ],
 })
 export class InvoicesModule {}

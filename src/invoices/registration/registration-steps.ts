@@ -43,6 +43,10 @@ export class RegistrationSteps {
       const existing = await this.matcher.adoptByNumber(a);
       if (existing) return existing.id;
     }
+    if (!earlierCreate && a.invoice.unlinkedFrom) {
+      progress.step = 'lookup';
+      await this.matcher.refuseRecreating(a, a.invoice.unlinkedFrom);
+    }
     progress.step = 'create';
     await this.store.markCreateAttempted(a.lease);
     a.invoice.createAttemptedAt ??= new Date();

@@ -6,7 +6,7 @@ import type {
   B2bRouterInvoiceInput,
 } from '../../b2brouter/b2brouter.types';
 import { DomainError } from '../../common/errors/domain-error';
-import type { Invoice, TotalsDrift } from '../invoice.entity';
+import type { Invoice, TotalsDrift, UnlinkedFrom } from '../invoice.entity';
 import { type Lease, RegistrationStore } from './registration-store';
 import { judgeRemoteInvoice, totalsDrift } from './remote-evidence';
 
@@ -25,6 +25,32 @@ export class RemoteInvoiceMatcher {
     private readonly b2brouter: B2bRouterClient,
     private readonly store: RegistrationStore,
   ) {}
+
+  /**
+   * An invoice unlinked from B2B Router is there already: registering it must not create it a
+   * second time, in that account or another. Its number found there is offered for linking.
+   */
+  async refuseRecreating(a: MatchAttempt, from: UnlinkedFrom): Promise<void> {
+    const elsewhere = from.accountId !== a.accountId || from.apiAddress !== a.conn.baseUrl;
+    if (from.number === a.invoice.number && elsewhere) {
+      throw new DomainError(
+        'INVOICE_NUMBER_TAKEN',
+        `B2B Router invoice ${from.b2brouterInvoiceId} in account ${from.accountId} carries number ` +
+          `${from.number}; it was linked to this invoice until ${from.at}. Nothing was created: ` +
+          'link it again, or cancel this invoice and issue it under a new number.',
+        { retryable: false, errors: [{ field: 'number', message: 'exists at B2B Router' }] },
+      );
+    }
+    const listed = await this.b2brouter.findInvoicesByNumber(a.conn, a.accountId, a.invoice.number);
+    if (listed.length === 0) return;
+    throw new DomainError(
+      'INVOICE_NUMBER_TAKEN',
+      `B2B Router account ${a.accountId} already has invoice ${listed[0].id} numbered ` +
+        `${a.invoice.number}. Nothing was created: link it (GET /invoices/${a.invoice.id}/link-candidates ` +
+        'lists it), or cancel this invoice and issue it under a new number.',
+      { retryable: false, errors: [{ field: 'number', message: 'exists at B2B Router' }] },
+    );
+  }
 
   /**
    * The remote invoice with our number that an earlier attempt created, if any. One that is
