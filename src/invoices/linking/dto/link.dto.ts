@@ -1,10 +1,11 @@
-import { IsBoolean, IsInt, Min } from 'class-validator';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 import { Omittable } from '../../../common/optional';
 
 export class LinkInvoiceDto {
   /** The id of the invoice in B2B Router, as `link-candidates` lists it. @example 48213 */
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   b2brouterInvoiceId: number;
 
   /** Link even though number, total or contact tax id differ; the timeline records what did. */
