@@ -195,6 +195,28 @@ describe('Linking an invoice that already exists in B2B Router', () => {
     });
   });
 
+  it('links an invoice its own registration created but could not send only to that very invoice', async () => {
+    const invoice = await confirmedInvoice(t, contact.id);
+    const mock = b2brouter();
+    mock.scope
+      .post(CREATE)
+      .reply(201, { invoice: remoteInvoice(7002, invoice.number, { total: TOTAL }) })
+      .post('/invoices/send_invoice/7002')
+      .reply(422, { error: { code: 'parameter_blank', message: 'Contact has no transport' } });
+    await booking().post(`/invoices/${invoice.id}/register`).expect(422);
+
+    show(7003, remoteInvoice(7003, invoice.number, { total: TOTAL }));
+    const other = await link(invoice.id, { b2brouterInvoiceId: 7003, force: true }).expect(409);
+    expect(other.body.code).toBe('INVOICE_STATE_CONFLICT');
+    expect(other.body.detail).toContain('created B2B Router invoice 7002');
+
+    show(7002, remoteInvoice(7002, invoice.number, { total: TOTAL }));
+    await link(invoice.id, { b2brouterInvoiceId: 7002 }).expect(200);
+    await timePasses(t);
+    expect(await t.app.get(RegistrationRecovery).sweep()).toBe(0);
+    expect(mock.count('POST', '/invoices/send_invoice')).toBe(1);
+  });
+
   describe('DELETE /invoices/:id/link', () => {
     it('unlinks, records who and when, and a registration afterwards offers the existing invoice instead of creating it', async () => {
       const invoice = await confirmedInvoice(t, contact.id);
