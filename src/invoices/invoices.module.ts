@@ -10,6 +10,8 @@ import { InvoiceListingService } from './invoice-listing.service';
 import { Invoice } from './invoice.entity';
 import { InvoicesController } from './invoices.controller';
 import { InvoicesService } from './invoices.service';
+import { InvoiceDocumentsController } from './documents/invoice-documents.controller';
+import { InvoiceDocumentsService } from './documents/invoice-documents.service';
 import { InvoiceLinksController } from './linking/invoice-links.controller';
 import { LinkTargets } from './linking/link-targets';
 import { LinkService } from './linking/link.service';
@@ -28,7 +30,7 @@ import { RemoteInvoiceMatcher } from './registration/remote-invoice-matcher';
     DevicesModule,
     B2bRouterModule,
   ],
-  controllers: [InvoicesController, InvoiceLinksController],
+  controllers: [InvoicesController, InvoiceLinksController, InvoiceDocumentsController],
   providers: [
     InvoicesService,
     InvoiceListingService,
@@ -42,6 +44,7 @@ import { RemoteInvoiceMatcher } from './registration/remote-invoice-matcher';
     RemoteInvoiceMatcher,
     LinkService,
     LinkTargets,
+    InvoiceDocumentsService,
   ],
 })
 export class InvoicesModule {}
