@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description The Prometheus text format: registrations by outcome and problem code, calls to B2B Router, registrations holding a lease and the age of the oldest unfinished one (read from the database at each scrape), and the process. For an admin token or METRICS_TOKEN.
+         */
+        get: operations["MetricsController_scrape"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -396,6 +416,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/b2brouter/{deviceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive B2B Router's state changes
+         * @description B2B Router's `issued_invoice.state_change`, signed with the device's `webhookSecret` (`X-B2Brouter-Signature: t=…,s=…`, HMAC-SHA256 of "<t>.<raw body>", 300 s window; during a rotation the previous secret is accepted for 24 h). Updates `registration.remoteState` and adds a `remote.state_changed` event. A replayed or older event changes nothing; an event for an invoice this service does not know is acknowledged with 200 and logged. No bearer token: the signature authenticates.
+         */
+        post: operations["WebhooksController_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -442,6 +482,14 @@ export interface components {
             apiAddress?: string;
             /** @description Disabled devices are never used. */
             enabled?: boolean;
+            /**
+             * Format: email
+             * @description Staging only (a production device refuses it with 422 `TEST_RECIPIENT_NOT_ALLOWED`): every
+             *     invoice registered through this device is delivered to this address instead of to its
+             *     contact, for safe test registrations. Null or absent: delivered to the contact.
+             * @example qa-inbox@leisure-venue.example
+             */
+            testRecipientEmail?: string | null;
             /** @description Secret B2B Router signs its webhooks with. Stored encrypted, never returned. */
             webhookSecret?: string | null;
         };
@@ -472,6 +520,11 @@ export interface components {
             apiAddress: string;
             enabled: boolean;
             hasWebhookSecret: boolean;
+            /**
+             * @description Staging only: where every invoice registered through this device is delivered instead of
+             *     to its contact; null: to the contact.
+             */
+            testRecipientEmail: string | null;
             /**
              * @description The account's rounding as the last connection test or calculation check read it, which
              *     registration computes totals with; null until then (this service's own rules are assumed).
@@ -524,6 +577,14 @@ export interface components {
             apiAddress?: string;
             /** @description Disabled devices are never used. */
             enabled?: boolean;
+            /**
+             * Format: email
+             * @description Staging only (a production device refuses it with 422 `TEST_RECIPIENT_NOT_ALLOWED`): every
+             *     invoice registered through this device is delivered to this address instead of to its
+             *     contact, for safe test registrations. Null or absent: delivered to the contact.
+             * @example qa-inbox@leisure-venue.example
+             */
+            testRecipientEmail?: string | null;
             /** @description Secret B2B Router signs its webhooks with. Stored encrypted, never returned. */
             webhookSecret?: string | null;
         };
@@ -834,8 +895,15 @@ export interface components {
             reference: string | null;
             b2brouterInvoiceId: number | null;
             remoteState: string | null;
-            /** @description The e-mail address B2B Router delivers the invoice to. */
+            /**
+             * @description The e-mail address B2B Router delivers the invoice to: the contact's, or the device's
+             *     `testRecipientEmail` when it redirected this registration (see `testRedirection`).
+             */
             sentTo: string | null;
+            /** @description True when a staging device's `testRecipientEmail` took the contact's place. */
+            testRedirection: boolean;
+            /** @description The contact's address the test redirection replaced; null without one. */
+            testRedirectedFrom: string | null;
             url: string | null;
             /** Format: date-time */
             registeredAt: string | null;
@@ -885,8 +953,26 @@ export interface components {
             /** @description Link even though number, total or contact tax id differ; the timeline records what did. */
             force?: boolean;
         };
+        StateChangeDataDto: {
+            /**
+             * @description B2B Router's invoice id.
+             * @example 48213
+             */
+            invoice_id: number;
+            /** @example sent */
+            state: string;
+            /** @description Why, for `error` and `refused`. */
+            notes?: string | null;
+        };
+        StateChangeEventDto: {
+            /** @example issued_invoice.state_change */
+            code: string;
+            /** @example 2026-12-05T09:41:44Z */
+            triggered_at: string;
+            data: components["schemas"]["StateChangeDataDto"];
+        };
         /** @enum {string} */
-        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHORIZED" | "INVALID_SIGNATURE" | "FORBIDDEN" | "NOT_FOUND" | "DEVICE_NOT_FOUND" | "CONTACT_NOT_FOUND" | "INVOICE_NOT_FOUND" | "ORIGINAL_INVOICE_NOT_FOUND" | "REMOTE_INVOICE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DEVICE_CONFLICT" | "DEVICE_IN_USE" | "INVOICE_NUMBER_TAKEN" | "INVOICE_NOT_EDITABLE" | "INVOICE_NOT_CONFIRMED" | "INVOICE_STATE_CONFLICT" | "INVOICE_NOT_REGISTERED" | "ORIGINAL_INVOICE_NOT_REGISTERED" | "REGISTRATION_IN_PROGRESS" | "ALREADY_REGISTERED" | "LINK_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_API_VERSION" | "API_ADDRESS_NOT_ALLOWED" | "NO_ACTIVE_DEVICE" | "INVALID_CONTACT_VAT" | "CONTACT_EMAIL_MISSING" | "INVALID_CREDIT_NOTE" | "CALCULATION_MISMATCH" | "B2BROUTER_REJECTED" | "INTERNAL_ERROR" | "B2BROUTER_UNAVAILABLE" | "DOCUMENT_NOT_READY" | "NOT_READY";
+        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHORIZED" | "INVALID_SIGNATURE" | "FORBIDDEN" | "NOT_FOUND" | "DEVICE_NOT_FOUND" | "CONTACT_NOT_FOUND" | "INVOICE_NOT_FOUND" | "ORIGINAL_INVOICE_NOT_FOUND" | "REMOTE_INVOICE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DEVICE_CONFLICT" | "DEVICE_IN_USE" | "INVOICE_NUMBER_TAKEN" | "INVOICE_NOT_EDITABLE" | "INVOICE_NOT_CONFIRMED" | "INVOICE_STATE_CONFLICT" | "INVOICE_NOT_REGISTERED" | "ORIGINAL_INVOICE_NOT_REGISTERED" | "REGISTRATION_IN_PROGRESS" | "ALREADY_REGISTERED" | "LINK_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_API_VERSION" | "API_ADDRESS_NOT_ALLOWED" | "TEST_RECIPIENT_NOT_ALLOWED" | "NO_ACTIVE_DEVICE" | "INVALID_CONTACT_VAT" | "CONTACT_EMAIL_MISSING" | "INVALID_CREDIT_NOTE" | "CALCULATION_MISMATCH" | "B2BROUTER_REJECTED" | "TOO_MANY_REQUESTS" | "INTERNAL_ERROR" | "B2BROUTER_UNAVAILABLE" | "DOCUMENT_NOT_READY" | "NOT_READY";
         FieldProblemDto: {
             /** @example contact.vatNumber */
             field: string;
@@ -933,12 +1019,14 @@ export interface components {
          *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | Unsupported media type |
          *     | `UNSUPPORTED_API_VERSION` | 422 | Unsupported B2B Router API version |
          *     | `API_ADDRESS_NOT_ALLOWED` | 422 | API address not allowed |
+         *     | `TEST_RECIPIENT_NOT_ALLOWED` | 422 | A production device cannot redirect invoices to a test recipient |
          *     | `NO_ACTIVE_DEVICE` | 422 | No enabled device |
          *     | `INVALID_CONTACT_VAT` | 422 | Contact VAT number is not valid |
          *     | `CONTACT_EMAIL_MISSING` | 422 | Contact e-mail is missing |
          *     | `INVALID_CREDIT_NOTE` | 422 | Credit note does not match its original |
          *     | `CALCULATION_MISMATCH` | 422 | B2B Router would compute other totals |
          *     | `B2BROUTER_REJECTED` | 422 | B2B Router rejected the request |
+         *     | `TOO_MANY_REQUESTS` | 429 | Too many requests |
          *     | `INTERNAL_ERROR` | 500 | Internal error |
          *     | `B2BROUTER_UNAVAILABLE` | 502 | B2B Router is unavailable |
          *     | `DOCUMENT_NOT_READY` | 503 | Document not ready yet |
@@ -972,6 +1060,53 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    MetricsController_scrape: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics, one sample a line. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; version=0.0.4; charset=utf-8": string;
+                };
+            };
+            /** @description `UNAUTHORIZED`: A valid bearer token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `FORBIDDEN`: Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     HealthController_live: {
         parameters: {
             query?: never;
@@ -1303,6 +1438,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
         };
     };
     DevicesController_create: {
@@ -1380,8 +1524,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description `UNSUPPORTED_API_VERSION`: Unsupported B2B Router API version; `API_ADDRESS_NOT_ALLOWED`: API address not allowed */
+            /** @description `UNSUPPORTED_API_VERSION`: Unsupported B2B Router API version; `API_ADDRESS_NOT_ALLOWED`: API address not allowed; `TEST_RECIPIENT_NOT_ALLOWED`: A production device cannot redirect invoices to a test recipient */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1430,6 +1583,15 @@ export interface operations {
             };
             /** @description `DEVICE_NOT_FOUND`: Device not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1494,6 +1656,15 @@ export interface operations {
             };
             /** @description `DEVICE_IN_USE`: Unfinished registrations depend on this device */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1589,8 +1760,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description `UNSUPPORTED_API_VERSION`: Unsupported B2B Router API version; `API_ADDRESS_NOT_ALLOWED`: API address not allowed */
+            /** @description `UNSUPPORTED_API_VERSION`: Unsupported B2B Router API version; `API_ADDRESS_NOT_ALLOWED`: API address not allowed; `TEST_RECIPIENT_NOT_ALLOWED`: A production device cannot redirect invoices to a test recipient */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1655,6 +1835,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
         };
     };
     DevicesController_calculationCheck: {
@@ -1712,6 +1901,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description `B2BROUTER_UNAVAILABLE`: B2B Router is unavailable */
             502: {
                 headers: {
@@ -1758,6 +1956,15 @@ export interface operations {
             };
             /** @description `UNAUTHORIZED`: A valid bearer token is required */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1824,6 +2031,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
         };
     };
     ContactsController_get: {
@@ -1865,6 +2081,15 @@ export interface operations {
             };
             /** @description `CONTACT_NOT_FOUND`: Contact not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1942,6 +2167,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
         };
     };
     InvoicesController_list: {
@@ -1982,6 +2216,15 @@ export interface operations {
             };
             /** @description `UNAUTHORIZED`: A valid bearer token is required */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2075,6 +2318,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
         };
     };
     InvoicesController_get: {
@@ -2116,6 +2368,15 @@ export interface operations {
             };
             /** @description `INVOICE_NOT_FOUND`: Invoice not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2211,6 +2472,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
         };
     };
     InvoicesController_confirm: {
@@ -2268,6 +2538,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
         };
     };
     InvoicesController_cancel: {
@@ -2318,6 +2597,15 @@ export interface operations {
             };
             /** @description `INVOICE_STATE_CONFLICT`: The invoice is not in a state that allows this; `ALREADY_REGISTERED`: Invoice is already registered; `REGISTRATION_IN_PROGRESS`: A registration of this invoice is running */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2385,8 +2673,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description `NO_ACTIVE_DEVICE`: No enabled device; `INVALID_CONTACT_VAT`: Contact VAT number is not valid; `CONTACT_EMAIL_MISSING`: Contact e-mail is missing; `CALCULATION_MISMATCH`: B2B Router would compute other totals; `B2BROUTER_REJECTED`: B2B Router rejected the request */
+            /** @description `NO_ACTIVE_DEVICE`: No enabled device; `INVALID_CONTACT_VAT`: Contact VAT number is not valid; `CONTACT_EMAIL_MISSING`: Contact e-mail is missing; `INVALID_CREDIT_NOTE`: Credit note does not match its original; `CALCULATION_MISMATCH`: B2B Router would compute other totals; `B2BROUTER_REJECTED`: B2B Router rejected the request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2463,6 +2760,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
         };
     };
     InvoicesController_timeline: {
@@ -2504,6 +2810,15 @@ export interface operations {
             };
             /** @description `INVOICE_NOT_FOUND`: Invoice not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2564,6 +2879,15 @@ export interface operations {
             };
             /** @description `NO_ACTIVE_DEVICE`: No enabled device; `B2BROUTER_REJECTED`: B2B Router rejected the request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2671,6 +2995,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description `B2BROUTER_UNAVAILABLE`: B2B Router is unavailable */
             502: {
                 headers: {
@@ -2730,6 +3063,15 @@ export interface operations {
             };
             /** @description `INVOICE_NOT_REGISTERED`: Invoice is not registered */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2802,6 +3144,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description `B2BROUTER_UNAVAILABLE`: B2B Router is unavailable */
             502: {
                 headers: {
@@ -2813,6 +3164,52 @@ export interface operations {
             };
             /** @description `DOCUMENT_NOT_READY`: Document not ready yet */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_receive: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description t=<unix seconds>,s=<hex> */
+                "X-B2Brouter-Signature": string;
+            };
+            path: {
+                deviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StateChangeEventDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `INVALID_SIGNATURE`: The signature is not valid */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

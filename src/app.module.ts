@@ -12,6 +12,7 @@ import { ContactsModule } from './contacts/contacts.module';
 import { InvoicesModule } from './invoices/invoices.module';
 import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { AppLoggerModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 
@@ -41,6 +42,7 @@ export class AppModule {
         DevicesModule,
         ContactsModule,
         InvoicesModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_PIPE, useValue: validationPipe },

@@ -63,6 +63,8 @@ describe('openapi.json', () => {
       ['devices', true],
       ['contacts', true],
       ['invoices', true],
+      ['webhooks', true],
+      ['metrics', true],
       ['health', true],
     ]);
   });

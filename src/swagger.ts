@@ -16,6 +16,11 @@ const TAGS: [name: string, description: string][] = [
     'Drafts, confirmation, registration with B2B Router (exactly once) and the timeline that ' +
       'says why an invoice was not registered.',
   ],
+  [
+    'webhooks',
+    "What B2B Router pushes; authenticated by its signature with the device's webhook secret.",
+  ],
+  ['metrics', "Prometheus metrics, for an admin token or the scraper's METRICS_TOKEN."],
   ['health', 'Liveness and readiness probes; no token needed.'],
 ];
 

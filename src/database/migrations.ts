@@ -2,6 +2,8 @@ import { Init1795306643547 } from '../../migrations/1795306643547-Init';
 import { ExactlyOnce1796156632626 } from '../../migrations/1796156632626-ExactlyOnce';
 import { CalculationSettings1796500000000 } from '../../migrations/1796500000000-CalculationSettings';
 import { Unlink1796700000000 } from '../../migrations/1796700000000-Unlink';
+import { Webhooks1796800000000 } from '../../migrations/1796800000000-Webhooks';
+import { TestRecipient1796900000000 } from '../../migrations/1796900000000-TestRecipient';
 
 /** Every migration, in order; listed (not globbed) so jest, the build and the CLI agree. */
 export const migrations = [
@@ -9,4 +11,6 @@ export const migrations = [
   ExactlyOnce1796156632626,
   CalculationSettings1796500000000,
   Unlink1796700000000,
+  Webhooks1796800000000,
+  TestRecipient1796900000000,
 ];

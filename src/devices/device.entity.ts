@@ -56,6 +56,20 @@ export class Device {
   @Column({ name: 'webhook_secret_sealed', type: 'text', nullable: true })
   webhookSecretSealed: string | null;
 
+  /** The secret a rotation replaced: B2B Router may still sign with it for a while. */
+  @Column({ name: 'previous_webhook_secret_sealed', type: 'text', nullable: true })
+  previousWebhookSecretSealed: string | null;
+
+  @Column({ name: 'webhook_secret_rotated_at', type: 'timestamptz', nullable: true })
+  webhookSecretRotatedAt: Date | null;
+
+  /**
+   * Staging only: every invoice registered through this device is delivered here instead of to
+   * its contact (the address goes into the create body). Null: delivered to the contact.
+   */
+  @Column({ name: 'test_recipient_email', type: 'varchar', length: 254, nullable: true })
+  testRecipientEmail: string | null;
+
   /**
    * How the B2B Router account rounds, as last read by a connection test or calculation check;
    * null until then, when registration assumes this service's own rules.

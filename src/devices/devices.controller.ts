@@ -36,6 +36,7 @@ export class DevicesController {
     'DEVICE_CONFLICT',
     'UNSUPPORTED_API_VERSION',
     'API_ADDRESS_NOT_ALLOWED',
+    'TEST_RECIPIENT_NOT_ALLOWED',
   )
   async create(@Body() dto: CreateDeviceDto): Promise<DeviceResponseDto> {
     return DeviceResponseDto.fromEntity(await this.devices.create(dto));
@@ -73,6 +74,7 @@ export class DevicesController {
     'DEVICE_IN_USE',
     'UNSUPPORTED_API_VERSION',
     'API_ADDRESS_NOT_ALLOWED',
+    'TEST_RECIPIENT_NOT_ALLOWED',
   )
   async update(@UuidParam() id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceResponseDto> {
     return DeviceResponseDto.fromEntity(await this.devices.update(id, dto));

@@ -20,6 +20,9 @@ import type { CreateDeviceDto } from './dto/create-device.dto';
 import type { UpdateDeviceDto } from './dto/update-device.dto';
 
 /** Devices are read from the database on every use, so a change applies to the next request. */
+/** How long a replaced webhook secret is still accepted. */
+export const WEBHOOK_ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
+
 @Injectable()
 export class DevicesService {
   private readonly allowedHosts: string[];
@@ -57,7 +60,9 @@ export class DevicesService {
       apiAddress: resolveApiAddress(dto.apiAddress, dto.environment, this.allowedHosts),
       enabled: dto.enabled ?? true,
       webhookSecretSealed: null,
+      testRecipientEmail: dto.testRecipientEmail ?? null,
     });
+    assertTestRecipientAllowed(device);
     this.setSecrets(device, dto);
     return this.save(this.devices.manager, device);
   }
@@ -78,6 +83,8 @@ export class DevicesService {
       const address =
         apiAddress ?? (device.apiAddress === previousDefault ? undefined : device.apiAddress);
       device.apiAddress = resolveApiAddress(address, device.environment, this.allowedHosts);
+      // Judged on the device as it would be: the field, or the environment, may be what changed.
+      assertTestRecipientAllowed(device);
       this.setSecrets(device, { apiKey, webhookSecret });
       if (accountOf(device) !== accountOf(before)) {
         await assertNoUnfinished(m, before, 'moving it to another account, environment or address');
@@ -131,8 +138,26 @@ export class DevicesService {
       device.apiKeyHint = '…' + dto.apiKey.slice(-4);
     }
     if (dto.webhookSecret !== undefined) {
+      // The old secret stays valid for a grace period: B2B Router may still sign with it.
+      device.previousWebhookSecretSealed = device.webhookSecretSealed ?? null;
+      device.webhookSecretRotatedAt = device.webhookSecretSealed ? new Date() : null;
       device.webhookSecretSealed = dto.webhookSecret && this.secrets.encrypt(dto.webhookSecret);
     }
+  }
+
+  /** The secrets a webhook of this device may be signed with: the current one, and during a rotation the previous. */
+  webhookSecretsOf(device: Device, now = new Date()): string[] {
+    const secrets = device.webhookSecretSealed
+      ? [this.secrets.decrypt(device.webhookSecretSealed)]
+      : [];
+    const rotatedAt = device.webhookSecretRotatedAt?.getTime() ?? 0;
+    if (
+      device.previousWebhookSecretSealed &&
+      now.getTime() - rotatedAt < WEBHOOK_ROTATION_GRACE_MS
+    ) {
+      secrets.push(this.secrets.decrypt(device.previousWebhookSecretSealed));
+    }
+    return secrets;
   }
 
   private supportedVersion(version: string): string {
@@ -170,4 +195,18 @@ export class DevicesService {
       throw error;
     }
   }
+}
+
+/**
+ * A test recipient redirects every invoice of the device away from its contact: harmless in
+ * staging, where nothing is legally issued, and never allowed on a production device.
+ */
+function assertTestRecipientAllowed(device: Device): void {
+  if (device.environment !== 'production' || !device.testRecipientEmail) return;
+  throw new DomainError(
+    'TEST_RECIPIENT_NOT_ALLOWED',
+    'A production device delivers every invoice to its contact: testRecipientEmail is for ' +
+      'staging devices only. Leave it out (or set it to null) on a production device.',
+    { errors: [{ field: 'testRecipientEmail', message: 'is allowed on staging devices only' }] },
+  );
 }

@@ -155,12 +155,26 @@ export class Invoice {
   @Column({ name: 'b2brouter_payload', type: 'jsonb', nullable: true })
   b2brouterPayload: B2bRouterInvoiceInput | null;
 
+  /**
+   * The contact's e-mail when a staging device's `testRecipientEmail` took its place in the
+   * body above (a test redirection); null when the body delivers to the contact. Kept with it.
+   */
+  @Column({ name: 'test_redirected_from', type: 'varchar', length: 254, nullable: true })
+  testRedirectedFrom: string | null;
+
   /** Where B2B Router's totals differ from ours by its rounding; null when they agree. */
   @Column({ type: 'jsonb', nullable: true })
   drift: TotalsDrift | null;
 
   @Column({ name: 'remote_state', type: 'varchar', length: 30, nullable: true })
   remoteState: string | null;
+
+  /**
+   * When B2B Router says the remote state changed (a webhook's `triggered_at`); an event
+   * older than this one changes nothing. Null until B2B Router first tells.
+   */
+  @Column({ name: 'remote_state_at', type: 'timestamptz', nullable: true })
+  remoteStateAt: Date | null;
 
   @Column({ name: 'registered_at', type: 'timestamptz', nullable: true })
   registeredAt: Date | null;

@@ -17,6 +17,7 @@ import { LinkTargets } from './linking/link-targets';
 import { LinkService } from './linking/link.service';
 import { ProjectXref } from './project-xref.entity';
 import { RegistrationChecksService } from './registration/registration-checks.service';
+import { RegistrationGauges } from './registration/registration-gauges';
 import { RegistrationRecovery } from './registration/registration-recovery.service';
 import { RegistrationResults } from './registration/registration-results';
 import { RegistrationSteps } from './registration/registration-steps';
@@ -41,10 +42,12 @@ import { RemoteInvoiceMatcher } from './registration/remote-invoice-matcher';
     RegistrationService,
     RegistrationResults,
     RegistrationRecovery,
+    RegistrationGauges,
     RemoteInvoiceMatcher,
     LinkService,
     LinkTargets,
     InvoiceDocumentsService,
   ],
+  exports: [InvoiceEventsService],
 })
 export class InvoicesModule {}

@@ -30,7 +30,10 @@ export async function createTestApp({ keepData = false } = {}): Promise<TestApp>
   nock.disableNetConnect();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    rawBody: true,
+  });
   configureApp(app);
   await app.init();
   const dataSource = app.get(DataSource);

@@ -1,6 +1,6 @@
-import { IsBoolean, IsIn, IsString, Matches } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsString, Matches } from 'class-validator';
 import { Nullable, Omittable } from '../../common/optional';
-import { Length } from '../../common/text-length';
+import { Length, MaxLength } from '../../common/text-length';
 import type { DeviceEnvironment } from '../device.entity';
 
 export class CreateDeviceDto {
@@ -58,6 +58,17 @@ export class CreateDeviceDto {
   @Omittable()
   @IsBoolean()
   enabled?: boolean;
+
+  /**
+   * Staging only (a production device refuses it with 422 `TEST_RECIPIENT_NOT_ALLOWED`): every
+   * invoice registered through this device is delivered to this address instead of to its
+   * contact, for safe test registrations. Null or absent: delivered to the contact.
+   * @example "qa-inbox@leisure-venue.example"
+   */
+  @Nullable()
+  @IsEmail()
+  @MaxLength(254)
+  testRecipientEmail?: string | null;
 
   /** Secret B2B Router signs its webhooks with. Stored encrypted, never returned. */
   @Nullable()

@@ -24,6 +24,11 @@ export class DeviceResponseDto {
   enabled: boolean;
   hasWebhookSecret: boolean;
   /**
+   * Staging only: where every invoice registered through this device is delivered instead of
+   * to its contact; null: to the contact.
+   */
+  testRecipientEmail: string | null;
+  /**
    * The account's rounding as the last connection test or calculation check read it, which
    * registration computes totals with; null until then (this service's own rules are assumed).
    */
@@ -44,6 +49,7 @@ export class DeviceResponseDto {
       apiAddress: d.apiAddress,
       enabled: d.enabled,
       hasWebhookSecret: d.webhookSecretSealed !== null,
+      testRecipientEmail: d.testRecipientEmail,
       calculationSettings: d.calculationSettings,
       createdAt: d.createdAt,
       updatedAt: d.updatedAt,

@@ -152,6 +152,8 @@ function oneStrayMember(schema: ObjectSchema, ids: IdPool): fc.Arbitrary<object>
   const strays = Object.entries(schema.properties).map(([name, field]) =>
     strayValue(field, ids).map((value) => [name, value] as const),
   );
+  // A body whose members nothing documents (the webhook's, read as B2B Router sends it).
+  if (strays.length === 0) return membersOf(schema, ids, 'valid');
   return fc
     .tuple(membersOf(schema, ids, 'valid'), fc.oneof(...strays))
     .map(([object, stray]) => withMembers({ ...object }, [stray]));
