@@ -15,7 +15,7 @@ const now = () => Math.floor(Date.now() / 1000);
 describe('POST /webhooks/b2brouter/:deviceId', () => {
   const t = useTestApp();
   let device: { id: string };
-  let invoice: { id: string };
+  let invoice: { id: string; number: string };
   beforeEach(async () => {
     device = await createDevice(t, { webhookSecret: SECRET });
     const contact = await createContact(t);
@@ -23,7 +23,7 @@ describe('POST /webhooks/b2brouter/:deviceId', () => {
     b2brouter()
       .scope.get('/invoices/801')
       .reply(200, {
-        invoice: remoteInvoice(801, (invoice as { number: string }).number, { total: '121.00' }),
+        invoice: remoteInvoice(801, invoice.number, { total: '121.00' }),
       });
     await t
       .as('booking')
