@@ -8,6 +8,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/restore-nock.ts'],
   // One database per run: suites take turns rather than truncate under each other.
   maxWorkers: 1,
   testTimeout: 30000,

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { DataSource } from 'typeorm';
+import { socketError } from '../src/b2brouter/b2brouter.testing';
 import { useTestApp } from './support/test-app';
 import { accountAnswer, API_KEY, deviceBody, PRODUCTION, STAGING } from './support/fixtures';
 
@@ -191,7 +192,7 @@ describe('Devices', () => {
 
     it('says B2B Router is unreachable, after retrying the GET', async () => {
       const { body: device } = await create().expect(201);
-      nock(STAGING).get('/accounts/4711').times(3).replyWithError({ code: 'ECONNREFUSED' });
+      nock(STAGING).get('/accounts/4711').times(3).replyWithError(socketError('ECONNREFUSED'));
       const res = await t.as('admin').post(`/devices/${device.id}/test`).expect(200);
       expect(res.body).toMatchObject({ ok: false, problem: { code: 'B2BROUTER_UNAVAILABLE' } });
       expect(res.body.problem.message).toMatch(/Try again later/);

@@ -1,3 +1,4 @@
+import { socketError } from '../src/b2brouter/b2brouter.testing';
 import {
   CREATE,
   found,
@@ -101,7 +102,7 @@ describe('Registration failures and retries', () => {
           .delay(TIMEOUT_MS + 300)
           .reply(201, {}),
     ],
-    ['a network error', () => mock.scope.post(CREATE).replyWithError({ code: 'ECONNRESET' })],
+    ['a network error', () => mock.scope.post(CREATE).replyWithError(socketError('ECONNRESET'))],
   ])(
     'answers %s on create with 502 B2BROUTER_UNAVAILABLE, retryable, never replaying the create',
     async (what, fail) => {

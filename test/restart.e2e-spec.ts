@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { listen } from '../src/listen';
+import { TEST_DB } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
 import { deviceBody } from './support/fixtures';
 
@@ -14,6 +17,8 @@ describe('Restarts and first start', () => {
     delete process.env.API_TOKENS;
     delete process.env.SECRETS_KEY;
     process.env.LOG_LEVEL = 'info';
+    // The system's choice: no test may need a fixed port to be free.
+    process.env.PORT = '0';
     lines = [];
     spies = [process.stdout, process.stderr].map((stream) =>
       jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -64,5 +69,29 @@ describe('Restarts and first start', () => {
       .expect(200);
     // The key was sealed with the generated secrets key, which must have survived too.
     expect(res.body.apiKeyHint).toBe('…c123');
+  });
+
+  it('says in one line where it listens, its docs and its database, and none of Nest’s wiring', async () => {
+    const { app } = await start();
+    await listen(app);
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    const logged = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+
+    const url = `http://localhost:${port}`;
+    const database =
+      TEST_DB === 'embedded'
+        ? `embedded PostgreSQL (PGlite) in ${process.env.DATA_DIR}`
+        : `PostgreSQL at 127.0.0.1:5432${new URL(process.env.DATABASE_URL!).pathname}`;
+    const started = logged.filter((entry) => /^Listening on/.test(entry.msg));
+    expect(started.map((entry) => entry.msg)).toEqual([
+      `Listening on ${url} (API docs ${url}/docs), database: ${database}`,
+    ]);
+    // The database URL's user (and any password) stays out.
+    expect(started[0].msg).not.toContain('@');
+    expect(logged.map((entry) => entry.context)).not.toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/RouterExplorer|RoutesResolver|InstanceLoader/),
+      ]),
+    );
   });
 });

@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { ApiRole, Env } from '../config/env';
+import type { Env } from '../config/env';
 import { loadOrCreateLocalSecret, randomToken } from '../config/local-secrets';
+import type { Role } from './roles.decorator';
 
 interface StoredToken {
-  role: ApiRole;
+  role: Role;
   digest: Buffer;
 }
 
@@ -22,15 +23,21 @@ export class ApiTokens implements OnApplicationBootstrap {
   private generated?: { token: string; file: string };
 
   constructor(config: ConfigService<Env, true>) {
+    const metricsToken = config.get('METRICS_TOKEN', { infer: true });
+    // Listed last: a METRICS_TOKEN that is also an API token keeps that token's role.
+    this.tokens = [
+      ...this.apiTokens(config),
+      ...(metricsToken ? [{ role: 'metrics' as const, digest: digest(metricsToken) }] : []),
+    ];
+  }
+
+  private apiTokens(config: ConfigService<Env, true>): StoredToken[] {
     const configured = config.get('API_TOKENS', { infer: true });
-    if (configured) {
-      this.tokens = configured.map(({ role, token }) => ({ role, digest: digest(token) }));
-      return;
-    }
+    if (configured) return configured.map(({ role, token }) => ({ role, digest: digest(token) }));
     const dataDir = config.get('DATA_DIR', { infer: true });
     const { value, created } = loadOrCreateLocalSecret(dataDir, 'admin.token', randomToken);
     if (created) this.generated = { token: value, file: `${dataDir}/admin.token` };
-    this.tokens = [{ role: 'admin', digest: digest(value) }];
+    return [{ role: 'admin', digest: digest(value) }];
   }
 
   /**
@@ -48,9 +55,9 @@ export class ApiTokens implements OnApplicationBootstrap {
     this.generated = undefined;
   }
 
-  roleOf(token: string): ApiRole | undefined {
+  roleOf(token: string): Role | undefined {
     const candidate = digest(token);
-    let role: ApiRole | undefined;
+    let role: Role | undefined;
     for (const stored of this.tokens) {
       if (timingSafeEqual(stored.digest, candidate) && !role) role = stored.role;
     }

@@ -1,12 +1,12 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { ApiRole } from '../config/env';
 import { DomainError } from '../common/errors/domain-error';
 import { ApiTokens } from './api-tokens';
-import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+import { FailedAuthentications } from './failed-authentications';
+import { DEFAULT_ROLES, PUBLIC_KEY, type Role, ROLES_KEY } from './roles.decorator';
 
-export type AuthenticatedRequest = Request & { role?: ApiRole };
+export type AuthenticatedRequest = Request & { role?: Role };
 
 /** Global guard: every route needs a bearer token unless marked @Public(). */
 @Injectable()
@@ -14,9 +14,10 @@ export class BearerAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: ApiTokens,
+    private readonly failures: FailedAuthentications,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
@@ -25,6 +26,7 @@ export class BearerAuthGuard implements CanActivate {
     const bearer = scheme?.toLowerCase() === 'bearer' ? token : undefined;
     const role = bearer ? this.tokens.roleOf(bearer) : undefined;
     if (!role) {
+      await this.failures.record(request.ip);
       // RFC 6750: name the scheme, and say so when a bearer token came but is not one of ours.
       const challenge = bearer ? 'Bearer error="invalid_token"' : 'Bearer';
       throw new DomainError(
@@ -35,8 +37,9 @@ export class BearerAuthGuard implements CanActivate {
     }
     request.role = role;
 
-    const allowed = this.reflector.getAllAndOverride<ApiRole[] | undefined>(ROLES_KEY, targets);
-    if (allowed && !allowed.includes(role)) {
+    const allowed =
+      this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? DEFAULT_ROLES;
+    if (!allowed.includes(role)) {
       throw new DomainError(
         'FORBIDDEN',
         `The ${role} role may not do this; it needs ${allowed.join(' or ')}.`,

@@ -1,7 +1,10 @@
+import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
+import { Metrics } from '../metrics/metrics';
 import { readAccount, readInvoice, readInvoicePage } from './b2brouter.envelope';
-import { exchange, type B2bRouterRequest, type RetryPolicy } from './b2brouter.http';
+import { B2bRouterHttp } from './b2brouter.http';
+import { route, type B2bRouterRequest } from './b2brouter.request';
 import type {
   B2bRouterAccount,
   B2bRouterConnection,
@@ -27,28 +30,33 @@ export interface B2bRouterClientOptions {
 /** B2B Router's page size ceiling. */
 const MAX_LIMIT = 500;
 
-const seg = encodeURIComponent;
-
 /**
  * The one way into B2B Router. Every method throws only DomainError: B2BROUTER_UNAVAILABLE
  * (retryable: network, timeout, 429, 5xx, unexpected answer) or B2BROUTER_REJECTED (other 4xx).
  */
 @Injectable()
 export class B2bRouterClient {
-  private readonly policy: RetryPolicy;
+  private readonly http: B2bRouterHttp;
 
-  constructor(@Inject(B2BROUTER_CLIENT_OPTIONS) options: B2bRouterClientOptions) {
-    this.policy = {
+  constructor(
+    http: HttpService,
+    metrics: Metrics,
+    @Inject(B2BROUTER_CLIENT_OPTIONS) options: B2bRouterClientOptions,
+  ) {
+    this.http = new B2bRouterHttp(http, metrics, {
       timeoutMs: options.timeoutMs,
       getAttempts: options.getAttempts ?? 3,
       backoffBaseMs: options.backoffBaseMs ?? 250,
       maxRetryAfterMs: options.maxRetryAfterMs ?? 10_000,
-    };
+    });
   }
 
   async getAccount(conn: B2bRouterConnection, accountId: string): Promise<B2bRouterAccount> {
-    const req: B2bRouterRequest = { method: 'GET', path: `/accounts/${seg(accountId)}` };
-    return readAccount(await exchange(conn, req, this.policy), req);
+    const req: B2bRouterRequest = {
+      method: 'GET',
+      ...route('/accounts/{account}', { account: accountId }),
+    };
+    return readAccount(await this.http.exchange(conn, req), req);
   }
 
   /**
@@ -62,21 +70,21 @@ export class B2bRouterClient {
   ): Promise<B2bRouterInvoice> {
     const req: B2bRouterRequest = {
       method: 'POST',
-      path: `/accounts/${seg(accountId)}/invoices`,
+      ...route('/accounts/{account}/invoices', { account: accountId }),
       body: { invoice, send_after_import: false },
     };
-    return readInvoice(await exchange(conn, req, this.policy), req);
+    return readInvoice(await this.http.exchange(conn, req), req);
   }
 
   /** Never retried: a second send could deliver the invoice twice. Any 2xx body is ignored. */
   async sendInvoice(conn: B2bRouterConnection, invoiceId: number): Promise<void> {
-    const path = `/invoices/send_invoice/${seg(String(invoiceId))}`;
-    await exchange(conn, { method: 'POST', path }, this.policy);
+    const target = route('/invoices/send_invoice/{id}', { id: invoiceId });
+    await this.http.exchange(conn, { method: 'POST', ...target });
   }
 
   async getInvoice(conn: B2bRouterConnection, invoiceId: number): Promise<B2bRouterInvoice> {
-    const req: B2bRouterRequest = { method: 'GET', path: `/invoices/${seg(String(invoiceId))}` };
-    return readInvoice(await exchange(conn, req, this.policy), req);
+    const req: B2bRouterRequest = { method: 'GET', ...route('/invoices/{id}', { id: invoiceId }) };
+    return readInvoice(await this.http.exchange(conn, req), req);
   }
 
   /**
@@ -117,8 +125,8 @@ export class B2bRouterClient {
 
   /** Not retried (not a GET). An invoice already gone (404) counts as deleted. */
   async deleteInvoice(conn: B2bRouterConnection, invoiceId: number): Promise<void> {
-    const path = `/invoices/${seg(String(invoiceId))}`;
-    await exchange(conn, { method: 'DELETE', path, alsoAccept: [404] }, this.policy);
+    const target = route('/invoices/{id}', { id: invoiceId });
+    await this.http.exchange(conn, { method: 'DELETE', ...target, alsoAccept: [404] });
   }
 
   /**
@@ -130,19 +138,15 @@ export class B2bRouterClient {
     invoiceId: number,
     type: string,
   ): Promise<B2bRouterDocument | null> {
-    const answer = await exchange(
-      conn,
-      {
-        method: 'GET',
-        path: `/invoices/${seg(String(invoiceId))}/as/${seg(type)}`,
-        // As the official SDK does: a document is not JSON, and asking only for JSON risks a 406.
-        accept: type.startsWith('pdf') ? 'application/pdf' : 'application/xml',
-        alsoAccept: [404],
-      },
-      this.policy,
-    );
+    const answer = await this.http.exchange(conn, {
+      method: 'GET',
+      ...route('/invoices/{id}/as/{type}', { id: invoiceId, type }),
+      // As the official SDK does: a document is not JSON, and asking only for JSON risks a 406.
+      accept: type.startsWith('pdf') ? 'application/pdf' : 'application/xml',
+      alsoAccept: [404],
+    });
     if (answer.status === 404) return null;
-    const contentType = answer.headers.get('Content-Type') ?? 'application/octet-stream';
+    const contentType = answer.headers['content-type'] ?? 'application/octet-stream';
     return { contentType, body: answer.body };
   }
 
@@ -153,9 +157,9 @@ export class B2bRouterClient {
   ): Promise<B2bRouterInvoicePage> {
     const req: B2bRouterRequest = {
       method: 'GET',
-      path: `/accounts/${seg(accountId)}/invoices`,
+      ...route('/accounts/{account}/invoices', { account: accountId }),
       query: { ...query },
     };
-    return readInvoicePage(await exchange(conn, req, this.policy), req);
+    return readInvoicePage(await this.http.exchange(conn, req), req);
   }
 }

@@ -1,6 +1,7 @@
 import { DomainError } from '../common/errors/domain-error';
-import type { B2bRouterAnswer, B2bRouterRequest } from './b2brouter.http';
+import type { B2bRouterAnswer } from './b2brouter.http';
 import { isRecord, parseJson } from './b2brouter.remote';
+import type { B2bRouterRequest } from './b2brouter.request';
 import type { B2bRouterAccount, B2bRouterInvoice, B2bRouterInvoicePage } from './b2brouter.types';
 
 /**

@@ -7,6 +7,7 @@ import {
   failure,
   invoiceInput,
   makeClient,
+  socketError,
   useNock,
 } from './b2brouter.testing';
 
@@ -90,7 +91,7 @@ describe('B2bRouterClient error mapping', () => {
   });
 
   it('names the host and the system error when B2B Router cannot be reached', async () => {
-    nock(BASE).post('/accounts/7/invoices').replyWithError({ code: 'ECONNREFUSED' });
+    nock(BASE).post('/accounts/7/invoices').replyWithError(socketError('ECONNREFUSED'));
     const err = await failure(client.createInvoice(conn, '7', invoiceInput));
     expect(err.detail).toBe(
       'Could not reach B2B Router at api-staging.b2brouter.net: ECONNREFUSED',
@@ -123,6 +124,13 @@ describe('B2bRouterClient error mapping', () => {
     it('when a network error mentions it', async () => {
       nock(BASE).get('/accounts/7').times(3).replyWithError(`proxy refused ${KEY}`);
       const err = await failure(client.getAccount(conn, '7'));
+      expect(exposed(err)).not.toContain(KEY);
+    });
+
+    it('when a 2xx it cannot read carries it as request id', async () => {
+      nock(BASE).get('/accounts/7').reply(200, 'maintenance', { 'X-B2B-API-Request-Id': KEY });
+      const err = await failure(client.getAccount(conn, '7'));
+      expect(err.detail).toContain('unexpected answer');
       expect(exposed(err)).not.toContain(KEY);
     });
 

@@ -1,13 +1,13 @@
 import { DomainError } from '../common/errors/domain-error';
-import type { B2bRouterAnswer, B2bRouterRequest, RetryPolicy } from './b2brouter.http';
+import type { B2bRouterAnswer, RetryPolicy } from './b2brouter.http';
 import { readRemoteProblem, scrubKey } from './b2brouter.remote';
+import type { B2bRouterRequest } from './b2brouter.request';
 import type { B2bRouterConnection } from './b2brouter.types';
 
+export type NoAnswer = { kind: 'timeout' } | { kind: 'network'; reason: string };
+
 /** Why one attempt did not produce an answer the caller accepts. */
-export type Failure =
-  | { kind: 'timeout' }
-  | { kind: 'network'; reason: string }
-  | { kind: 'status'; answer: B2bRouterAnswer };
+export type Failure = NoAnswer | { kind: 'status'; answer: B2bRouterAnswer };
 
 /**
  * Failures that happen before a byte of the request leaves: no connection, no name, no trusted
@@ -23,21 +23,16 @@ export function isTransient(failure: Failure): boolean {
 
 export function retryAfterMs(failure: Failure): number | undefined {
   if (failure.kind !== 'status') return undefined;
-  const value = failure.answer.headers.get('Retry-After')?.trim();
+  const value = failure.answer.headers['retry-after']?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-export function failureFromThrown(err: unknown): Failure {
-  return isTimeout(err) ? { kind: 'timeout' } : { kind: 'network', reason: networkReason(err) };
-}
-
-// Duck-typed rather than instanceof: fetch's DOMException and undici's errors may come from
-// another realm (as under jest), where instanceof Error is false.
+// Duck-typed rather than instanceof: the error may come from the ESM copy of axios that
+// @nestjs/axios loads, or from Node outside jest's realm, where instanceof Error is false.
 interface ThrownShape {
-  name?: unknown;
   message?: unknown;
   code?: unknown;
   cause?: unknown;
@@ -47,13 +42,8 @@ function shape(value: unknown): ThrownShape {
   return typeof value === 'object' && value !== null ? value : {};
 }
 
-function isTimeout(err: unknown): boolean {
-  const { name } = shape(err);
-  return name === 'TimeoutError' || name === 'AbortError';
-}
-
-/** undici wraps the system error as `cause`: its code (ECONNREFUSED, ENOTFOUND…) says most. */
-function networkReason(err: unknown): string {
+/** axios keeps the system error as `cause`: its code (ECONNREFUSED, ENOTFOUND…) says most. */
+export function networkReason(err: unknown): string {
   const outer = shape(err);
   const inner = shape(outer.cause);
   for (const candidate of [inner.code, outer.code, inner.message, outer.message]) {
@@ -91,8 +81,8 @@ export function toDomainError(
       unknownOutcome: !NEVER_SENT.test(failure.reason),
     });
   }
-  const { status, headers, body } = failure.answer;
-  const remote = readRemoteProblem(status, headers, body, conn.apiKey);
+  const { status } = failure.answer;
+  const remote = readRemoteProblem(failure.answer, conn.apiKey);
   const call = `${req.method} ${url.pathname}`;
   if (status === 429) {
     const retryAfter = wait === undefined ? {} : { headers: { 'Retry-After': seconds(wait) } };

@@ -1,14 +1,21 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DomainError } from '../common/errors/domain-error';
+import type { HttpModuleOptions, HttpService } from '@nestjs/axios';
+import type { AxiosResponse } from 'axios';
+import { firstValueFrom } from 'rxjs';
+import type { Metrics } from '../metrics/metrics';
 import {
-  failureFromThrown,
   isTransient,
+  networkReason,
   retryAfterMs,
   toDomainError,
   type Failure,
+  type NoAnswer,
 } from './b2brouter.failure';
-import { readRequestId, scrubKey } from './b2brouter.remote';
-import { SUPPORTED_API_VERSIONS, type B2bRouterConnection } from './b2brouter.types';
+import { readRequestId } from './b2brouter.remote';
+import { buildUrl, type B2bRouterRequest } from './b2brouter.request';
+import type { B2bRouterConnection } from './b2brouter.types';
 
 export interface RetryPolicy {
   timeoutMs: number;
@@ -17,102 +24,123 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export interface B2bRouterRequest {
-  method: 'GET' | 'POST' | 'DELETE';
-  /** Starts with '/'; every variable segment already encodeURIComponent-ed. */
-  path: string;
-  query?: Record<string, string | number | undefined>;
-  body?: unknown;
-  accept?: string;
-  /** Non-2xx statuses the caller handles itself, such as 404 on a delete. */
-  alsoAccept?: readonly number[];
-}
+/** Names lower-cased; a repeated header's values joined with ', '. */
+export type AnswerHeaders = Readonly<Record<string, string | undefined>>;
 
 export interface B2bRouterAnswer {
   status: number;
-  headers: Headers;
+  headers: AnswerHeaders;
   body: Buffer;
   requestId?: string;
 }
 
-/** Sends one call, replaying GETs on transient failures; throws only DomainError. */
-export async function exchange(
-  conn: B2bRouterConnection,
-  req: B2bRouterRequest,
-  policy: RetryPolicy,
-): Promise<B2bRouterAnswer> {
-  const url = buildUrl(conn, req);
-  // Only GETs are replayed: B2B Router has no idempotency key, so a replayed POST can duplicate.
-  const attempts = req.method === 'GET' ? Math.max(1, policy.getAttempts) : 1;
-  for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptOnce(conn, url, req, policy.timeoutMs);
-    if ('status' in outcome) return outcome;
-    const wait = retryAfterMs(outcome);
-    const retry =
-      attempt < attempts && isTransient(outcome) && (wait ?? 0) <= policy.maxRetryAfterMs;
-    if (!retry) throw toDomainError(outcome, conn, url, req, { attempt, wait, policy });
-    await sleep(wait ?? fullJitter(policy, attempt));
-  }
-}
-
-async function attemptOnce(
-  conn: B2bRouterConnection,
-  url: URL,
-  req: B2bRouterRequest,
-  timeoutMs: number,
-): Promise<B2bRouterAnswer | Failure> {
-  const headers: Record<string, string> = {
-    'X-B2B-API-Key': conn.apiKey,
-    'X-B2B-API-Version': conn.apiVersion,
-    Accept: req.accept ?? 'application/json',
+/**
+ * The axios settings of every B2B Router call. A function, not a constant, so each app builds its
+ * own connection pool.
+ */
+export function b2bRouterHttpOptions(): HttpModuleOptions {
+  // Kept alive to spare a TLS handshake per call. Idle ones close after 5 s, as in Node's global
+  // agent: before a server would, so a POST (never replayed) does not meet a closing connection.
+  const agent = { keepAlive: true, timeout: 5_000 };
+  return {
+    httpAgent: new HttpAgent(agent),
+    httpsAgent: new HttpsAgent(agent),
+    // A redirect would carry the key header to wherever it points; it is an answer like any other.
+    maxRedirects: 0,
+    // Every status goes to our own mapping (b2brouter.failure.ts) rather than being thrown.
+    validateStatus: () => true,
+    // Bytes: documents are binary, error pages HTML; b2brouter.envelope.ts parses the JSON.
+    responseType: 'arraybuffer',
+    // Straight to the allowed host: axios would otherwise go through an HTTP(S)_PROXY found in
+    // the environment, a party the device's allowed-hosts check never saw.
+    proxy: false,
   };
-  if (req.body !== undefined) headers['Content-Type'] = 'application/json';
-  let answer: B2bRouterAnswer;
-  try {
-    const res = await fetch(url, {
-      method: req.method,
-      headers,
-      body: req.body === undefined ? undefined : JSON.stringify(req.body),
-      // A redirect would carry the key header to wherever it points; treat it as an answer.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    // The body is read under the same deadline, so a stalled download also times out.
-    const body = Buffer.from(await res.arrayBuffer());
-    answer = {
-      status: res.status,
-      headers: res.headers,
-      body,
-      requestId: readRequestId(res.headers),
-    };
-  } catch (err) {
-    return failureFromThrown(err);
-  }
-  const ok =
-    (answer.status >= 200 && answer.status < 300) || req.alsoAccept?.includes(answer.status);
-  return ok ? answer : { kind: 'status', answer };
 }
 
-function buildUrl(conn: B2bRouterConnection, req: B2bRouterRequest): URL {
-  if (!(SUPPORTED_API_VERSIONS as readonly string[]).includes(conn.apiVersion)) {
-    const version = JSON.stringify(scrubKey(conn.apiVersion, conn.apiKey));
-    const supported = SUPPORTED_API_VERSIONS.join(', ');
-    const detail = `B2B Router API version ${version} is not supported; use one of ${supported}`;
-    throw new DomainError('UNSUPPORTED_API_VERSION', detail);
+/** B2B Router calls over HttpService: GETs replayed on transient failures, every attempt counted. */
+export class B2bRouterHttp {
+  constructor(
+    private readonly http: HttpService,
+    private readonly metrics: Metrics,
+    private readonly policy: RetryPolicy,
+  ) {}
+
+  /** Throws only DomainError. */
+  async exchange(conn: B2bRouterConnection, req: B2bRouterRequest): Promise<B2bRouterAnswer> {
+    const { policy } = this;
+    const url = buildUrl(conn, req);
+    // Only GETs are replayed: B2B Router has no idempotency key, so a replayed POST can duplicate.
+    const attempts = req.method === 'GET' ? Math.max(1, policy.getAttempts) : 1;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt(conn, url, req);
+      if ('status' in outcome) return outcome;
+      const wait = retryAfterMs(outcome);
+      const retry =
+        attempt < attempts && isTransient(outcome) && (wait ?? 0) <= policy.maxRetryAfterMs;
+      if (!retry) throw toDomainError(outcome, conn, url, req, { attempt, wait, policy });
+      await sleep(wait ?? fullJitter(policy, attempt));
+    }
   }
-  let url: URL;
-  try {
-    url = new URL(conn.baseUrl.replace(/\/+$/, '') + req.path);
-  } catch {
-    throw new DomainError('API_ADDRESS_NOT_ALLOWED', 'The B2B Router API address is not a URL');
+
+  private async attempt(
+    conn: B2bRouterConnection,
+    url: URL,
+    req: B2bRouterRequest,
+  ): Promise<B2bRouterAnswer | Failure> {
+    const labels = { route: req.route, method: req.method };
+    const stopTimer = this.metrics.b2bRouterCallSeconds.startTimer(labels);
+    const result = await this.send(conn, url, req);
+    const status = 'status' in result ? String(result.status) : result.kind;
+    stopTimer({ status });
+    this.metrics.b2bRouterCalls.inc({ ...labels, status });
+    if (!('status' in result)) return result;
+    const ok =
+      (result.status >= 200 && result.status < 300) || req.alsoAccept?.includes(result.status);
+    return ok ? result : { kind: 'status', answer: result };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new DomainError('API_ADDRESS_NOT_ALLOWED', 'The B2B Router API address must be http(s)');
+
+  private async send(
+    conn: B2bRouterConnection,
+    url: URL,
+    req: B2bRouterRequest,
+  ): Promise<B2bRouterAnswer | NoAnswer> {
+    // One deadline for the whole attempt, body included: axios's own `timeout` stops counting once
+    // the headers are in, so a stalled body would never time out.
+    const deadline = AbortSignal.timeout(this.policy.timeoutMs);
+    try {
+      const res = await firstValueFrom(
+        this.http.request<Buffer>({
+          url: url.href,
+          method: req.method,
+          headers: {
+            'X-B2B-API-Key': conn.apiKey,
+            'X-B2B-API-Version': conn.apiVersion,
+            Accept: req.accept ?? 'application/json',
+            // false, not absent: axios would label a POST without a body as a form.
+            'Content-Type': req.body === undefined ? false : 'application/json',
+          },
+          data: req.body,
+          signal: deadline,
+        }),
+      );
+      const headers = textHeaders(res.headers);
+      const requestId = readRequestId(headers, conn.apiKey);
+      return { status: res.status, headers, body: res.data, requestId };
+    } catch (err) {
+      return deadline.aborted
+        ? { kind: 'timeout' }
+        : { kind: 'network', reason: networkReason(err) };
+    }
   }
-  for (const [name, value] of Object.entries(req.query ?? {})) {
-    if (value !== undefined) url.searchParams.set(name, String(value));
-  }
-  return url;
+}
+
+function textHeaders(headers: AxiosResponse['headers']): AnswerHeaders {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name.toLowerCase(),
+      Array.isArray(value) ? value.join(', ') : String(value),
+    ]),
+  );
 }
 
 function fullJitter(policy: RetryPolicy, attempt: number): number {

@@ -1,14 +1,23 @@
+import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import type { Env } from '../config/env';
+import { MetricsModule } from '../metrics/metrics.module';
 import {
   B2BROUTER_CLIENT_OPTIONS,
   B2bRouterClient,
   type B2bRouterClientOptions,
 } from './b2brouter.client';
+import { b2bRouterHttpOptions } from './b2brouter.http';
 
 @Module({
-  imports: [ConfigModule],
+  imports: [
+    ConfigModule,
+    // Global in the app already; named here so the module also boots on its own (its spec).
+    MetricsModule,
+    // Async for the factory: each app gets its own agents, none are made when this file loads.
+    HttpModule.registerAsync({ useFactory: b2bRouterHttpOptions }),
+  ],
   providers: [
     {
       provide: B2BROUTER_CLIENT_OPTIONS,

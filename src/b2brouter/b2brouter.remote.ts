@@ -1,4 +1,5 @@
 import type { RemoteProblem } from '../common/errors/domain-error';
+import type { AnswerHeaders, B2bRouterAnswer } from './b2brouter.http';
 
 /** Enough for a person to understand the problem; remote bodies can be whole HTML pages. */
 const MAX_REMOTE_TEXT = 500;
@@ -13,14 +14,10 @@ export function scrubKey(text: string, apiKey: string): string {
  * so nothing here interprets it beyond picking the fields.
  */
 export function readRemoteProblem(
-  status: number,
-  headers: Headers,
-  body: Buffer,
+  { status, body, requestId }: B2bRouterAnswer,
   apiKey: string,
 ): RemoteProblem {
-  const text = body.toString('utf8');
-  const { code, message } = describeBody(text);
-  const requestId = readRequestId(headers);
+  const { code, message } = describeBody(body.toString('utf8'));
   const remote: RemoteProblem = { status };
   if (code) remote.code = clean(code, apiKey);
   if (message) remote.message = clean(message, apiKey);
@@ -29,8 +26,9 @@ export function readRemoteProblem(
 }
 
 /** Support asks for it, so every error keeps it. */
-export function readRequestId(headers: Headers): string | undefined {
-  return headers.get('X-B2B-API-Request-Id') ?? headers.get('X-Request-Id') ?? undefined;
+export function readRequestId(headers: AnswerHeaders, apiKey: string): string | undefined {
+  const requestId = headers['x-b2b-api-request-id'] ?? headers['x-request-id'];
+  return requestId === undefined ? undefined : scrubKey(requestId, apiKey);
 }
 
 function clean(text: string, apiKey: string): string {

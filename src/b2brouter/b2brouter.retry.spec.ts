@@ -1,5 +1,13 @@
 import nock from 'nock';
-import { BASE, conn, failure, invoiceInput, makeClient, useNock } from './b2brouter.testing';
+import {
+  BASE,
+  conn,
+  failure,
+  invoiceInput,
+  makeClient,
+  socketError,
+  useNock,
+} from './b2brouter.testing';
 
 /** An interceptor that answers every matching request and counts them. */
 function counted(scope: nock.Interceptor, status: number, body?: nock.Body) {
@@ -25,7 +33,7 @@ describe('B2bRouterClient retries', () => {
   });
 
   it('retries a GET after a network error', async () => {
-    nock(BASE).get('/invoices/1').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    nock(BASE).get('/invoices/1').replyWithError(socketError('ECONNRESET', 'socket hang up'));
     nock(BASE)
       .get('/invoices/1')
       .reply(200, { invoice: { id: 1, number: 'F-1', state: 'new' } });

@@ -1,6 +1,9 @@
+import { HttpService } from '@nestjs/axios';
 import nock from 'nock';
 import { DomainError } from '../common/errors/domain-error';
+import { Metrics } from '../metrics/metrics';
 import { B2bRouterClient, type B2bRouterClientOptions } from './b2brouter.client';
+import { b2bRouterHttpOptions } from './b2brouter.http';
 import type {
   B2bRouterConnection,
   B2bRouterInvoice,
@@ -13,8 +16,19 @@ export const BASE = 'https://api-staging.b2brouter.net';
 export const KEY = 'test_9f8e7d6c5b4a39281706abcdef';
 export const conn: B2bRouterConnection = { baseUrl: BASE, apiKey: KEY, apiVersion: '2026-03-02' };
 
-export function makeClient(options: Partial<B2bRouterClientOptions> = {}): B2bRouterClient {
-  return new B2bRouterClient({ timeoutMs: 1000, backoffBaseMs: 1, ...options });
+/**
+ * The axios HttpModule itself uses: @nestjs/axios loads axios's ESM build, and `import 'axios'`
+ * from this CommonJS file would get the other build, with types tsc holds apart.
+ */
+const nestAxios = new HttpService().axiosRef;
+
+/** The client as B2bRouterModule builds it; pass `metrics` to read what it recorded. */
+export function makeClient(
+  options: Partial<B2bRouterClientOptions> = {},
+  metrics = new Metrics(),
+): B2bRouterClient {
+  const http = new HttpService(nestAxios.create(b2bRouterHttpOptions()));
+  return new B2bRouterClient(http, metrics, { timeoutMs: 1000, backoffBaseMs: 1, ...options });
 }
 
 /** nock with real connections refused, and every declared interceptor required to be used. */
@@ -27,6 +41,14 @@ export function useNock(): void {
     expect(nock.isDone()).toBe(true);
   });
   afterAll(() => nock.enableNetConnect());
+}
+
+/**
+ * A socket error as Node raises it, for nock's replyWithError. It must be an Error: for Node's
+ * http client (axios), @mswjs/interceptors drops any other value and the request just hangs.
+ */
+export function socketError(code: string, message = code): Error {
+  return Object.assign(new Error(message), { code });
 }
 
 export async function failure(promise: Promise<unknown>): Promise<DomainError> {

@@ -34,6 +34,9 @@ describe('validateEnv', () => {
     ['B2BROUTER_TIMEOUT_MS', '-5'],
     ['B2BROUTER_ALLOWED_HOSTS', 'https://x.com/path'],
     ['NOTIFY_WEBHOOK_URL', 'not a url'],
+    ['AUTH_FAILURE_LIMIT', '0'],
+    ['METRICS_TOKEN', 'short'],
+    ['LOG_FORMAT', 'xml'],
   ])('stops on a bad %s with a message naming it', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`${name}:`));
   });
@@ -64,11 +67,15 @@ describe('validateEnv', () => {
     expect(Object.keys(vars).sort()).toEqual(
       [
         'API_TOKENS',
+        'AUTH_FAILURE_LIMIT',
+        'AUTH_FAILURE_WINDOW_SECONDS',
         'B2BROUTER_ALLOWED_HOSTS',
         'B2BROUTER_TIMEOUT_MS',
         'DATABASE_URL',
         'DATA_DIR',
+        'LOG_FORMAT',
         'LOG_LEVEL',
+        'METRICS_TOKEN',
         'NODE_ENV',
         'NOTIFY_WEBHOOK_SECRET',
         'NOTIFY_WEBHOOK_URL',

@@ -72,6 +72,14 @@ export const envSchema = z
       .min(0)
       .max(86_400_000)
       .default(60_000),
+    /** Failed authentications one address may make per window before it gets 429 for one. */
+    AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+    AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    /** A bearer token that may read /metrics and nothing else, for a Prometheus scraper. */
+    METRICS_TOKEN: z.preprocess(
+      emptyAsUndefined,
+      z.string().min(16, 'must have at least 16 characters').optional(),
+    ),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { Contact } from '../contacts/contact.entity';
 import { isUniqueViolation } from '../database/postgres-errors';
-import type { CreateInvoiceDto } from './dto/create-invoice.dto';
+import { type CreateInvoiceDto, ORIGINAL_REQUIRED } from './dto/create-invoice.dto';
 import type { InvoiceLineDto } from './dto/invoice-line.dto';
 import type { UpdateInvoiceDto } from './dto/update-invoice.dto';
 import { InvoiceEventsService } from './invoice-events.service';
@@ -204,7 +204,7 @@ export class InvoicesService {
   /** A credit note corrects one invoice of the same contact and currency. */
   private async checkOriginal(m: EntityManager, note: Invoice): Promise<void> {
     if (!note.originalInvoiceId) {
-      throw invalid('originalInvoiceId', 'is required for a credit note');
+      throw invalid('originalInvoiceId', ORIGINAL_REQUIRED);
     }
     const original = await m.findOneBy(Invoice, { id: note.originalInvoiceId });
     if (!original) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /**
  * The service's Prometheus series, in a registry of this app alone: the tests boot several apps
@@ -32,4 +32,9 @@ export class Metrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
+
+  constructor() {
+    // Memory, CPU, event-loop lag and GC of this process, under the names dashboards expect.
+    collectDefaultMetrics({ register: this.registry });
+  }
 }

@@ -103,6 +103,12 @@ export const PROBLEM_EXAMPLES: Record<ProblemCode, ProblemExample> = {
       'apiAddress https://b2b.example.com is refused: its host is not on B2BROUTER_ALLOWED_HOSTS.',
     errors: [{ field: 'apiAddress', message: 'its host is not on B2BROUTER_ALLOWED_HOSTS' }],
   },
+  TEST_RECIPIENT_NOT_ALLOWED: {
+    detail:
+      'A production device delivers every invoice to its contact: testRecipientEmail is for ' +
+      'staging devices only. Leave it out (or set it to null) on a production device.',
+    errors: [{ field: 'testRecipientEmail', message: 'is allowed on staging devices only' }],
+  },
   NO_ACTIVE_DEVICE: {
     detail:
       'There is no enabled device for workstation desk-2 or a default one; configure one under /devices.',
@@ -131,6 +137,11 @@ export const PROBLEM_EXAMPLES: Record<ProblemCode, ProblemExample> = {
       requestId: 'b7c1f0e2a9d34c6e',
     },
     retryable: false,
+  },
+  TOO_MANY_REQUESTS: {
+    detail:
+      'Too many failed authentications from your address: requests without a valid bearer ' +
+      'token are refused for 42 s. Requests with a valid token are served meanwhile.',
   },
   INTERNAL_ERROR: {
     detail:

@@ -19,6 +19,9 @@ import { InvoiceLineDto } from './invoice-line.dto';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
+/** What a credit note without its original is told, here and when an edit makes one. */
+export const ORIGINAL_REQUIRED = 'is required: a credit note needs the invoice it corrects';
+
 export class CreateInvoiceDto {
   /** Unique invoice number; B2B Router refuses a number twice. @example "2026-000123" */
   @IsString()
@@ -36,7 +39,10 @@ export class CreateInvoiceDto {
   @ValidateIf(
     (dto: CreateInvoiceDto) => dto.type === 'credit_note' || dto.originalInvoiceId != null,
   )
-  @IsUUID()
+  @IsUUID(undefined, {
+    message: ({ value }) =>
+      value == null ? `originalInvoiceId ${ORIGINAL_REQUIRED}` : 'originalInvoiceId must be a UUID',
+  })
   originalInvoiceId?: string | null;
 
   @IsUUID()

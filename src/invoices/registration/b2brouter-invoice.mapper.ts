@@ -12,11 +12,16 @@ import { type CalculationSettings, computeTotals, negate, type Totals } from '..
  */
 const usesSpanishRectification = (contact: Contact) => contact.country === 'ES';
 
-/** Our invoice as B2B Router's create call wants it, contact inline. */
+/**
+ * Our invoice as B2B Router's create call wants it, contact inline. `testRecipient` (a staging
+ * device's `testRecipientEmail`) takes the place of the contact's e-mail, so B2B Router delivers
+ * the invoice there.
+ */
 export function toB2bRouterInvoice(
   invoice: Invoice,
   contact: Contact,
   original: Invoice | null,
+  testRecipient: string | null = null,
 ): B2bRouterInvoiceInput {
   const spanish = usesSpanishRectification(contact);
   const creditNote = invoice.type === 'credit_note';
@@ -39,7 +44,7 @@ export function toB2bRouterInvoice(
     contact: {
       name: contact.name,
       // Registration checks refuse a contact without e-mail before this is built.
-      email: contact.email ?? '',
+      email: testRecipient ?? contact.email ?? '',
       ...(vat && { tin_value: vat, tin_scheme: tinScheme(contact.country) }),
       country: contact.country.toLowerCase(),
       ...(contact.address && { address: contact.address }),

@@ -8,7 +8,7 @@ import { checkVat } from '../../contacts/vat';
 import { Device } from '../../devices/device.entity';
 import { DevicesService } from '../../devices/devices.service';
 import { Invoice, isAtB2bRouter } from '../invoice.entity';
-import { type CalculationSettings, DEFAULT_CALCULATION } from '../money';
+import { type CalculationSettings, DEFAULT_CALCULATION, formatMoney, parseDecimal } from '../money';
 import { expectedRemoteTotal, payloadTotals, toB2bRouterInvoice } from './b2brouter-invoice.mapper';
 
 /** Everything registration needs, once the checks have passed. */
@@ -17,6 +17,11 @@ export interface RegistrationContext {
   contact: Contact;
   /** The create call's body, built and checked here so nothing can fail on it after a mark. */
   payload: B2bRouterInvoiceInput;
+  /**
+   * The contact's e-mail when the device's `testRecipientEmail` took its place in the body (a
+   * test redirection); null when the invoice goes to the contact.
+   */
+  testRedirectedFrom: string | null;
 }
 
 export interface CheckOutcome {
@@ -25,9 +30,10 @@ export interface CheckOutcome {
 }
 
 /**
- * The contract's registration checks, in its order (3 to 7), ending with the create call's body
- * itself. `register` stops at the first problem; the dry run (`validate`) runs the very same
- * function and reports them all. None of them calls B2B Router.
+ * The contract's registration checks, in its order (3 to 7; a credit note over what is left of
+ * its original comes right after 6), ending with the create call's body itself. `register`
+ * stops at the first problem; the dry run (`validate`) runs the very same function and reports
+ * them all. None of them calls B2B Router.
  */
 @Injectable()
 export class RegistrationChecksService {
@@ -65,11 +71,59 @@ export class RegistrationChecksService {
         ),
       );
     }
+    if (invoice.type === 'credit_note' && original) {
+      const overCredit = await this.overCredit(invoice, original);
+      if (overCredit) problems.push(overCredit);
+    }
     if (problems.length > 0 || !device.ok) return { problems };
-    const payload = toB2bRouterInvoice(invoice, contact, original);
+    const testRecipient = testRecipientOf(device.device);
+    const payload = toB2bRouterInvoice(invoice, contact, original, testRecipient);
     const mismatch = payloadMismatch(invoice, contact, payload, device.device);
     if (mismatch) return { problems: [mismatch] };
-    return { problems, context: { device: device.device, contact, payload } };
+    const testRedirectedFrom = testRecipient ? contact.email : null;
+    return { problems, context: { device: device.device, contact, payload, testRedirectedFrom } };
+  }
+
+  /**
+   * A credit note may credit at most what is left of its original: the original's total minus
+   * its other credit notes that are at B2B Router (registered or linked), may be there (a create
+   * may have happened), or are being registered right now (a live lease). Counting the last two
+   * makes two notes registered at once safe: each attempt claims its lease (committed) before it
+   * runs these checks, so of two concurrent notes at least the later one sees the other; at
+   * worst both are refused until one has finished, never both sent.
+   */
+  private async overCredit(note: Invoice, original: Invoice): Promise<DomainError | null> {
+    const [row] = await this.invoices.query<Array<{ credited: string; notes: number }>>(
+      `SELECT COALESCE(SUM(total), 0)::text AS credited, COUNT(*)::int AS notes
+         FROM invoices
+        WHERE original_invoice_id = $1 AND id <> $2 AND type = 'credit_note'
+          AND (registration_state IN ('registered', 'linked')
+               OR b2brouter_invoice_id IS NOT NULL OR create_attempted_at IS NOT NULL
+               OR lease_until > now())`,
+      [original.id, note.id],
+    );
+    const cents = (amount: string) => parseDecimal(amount, 2, 'amount');
+    const leftCents = cents(original.total) - cents(row.credited);
+    if (cents(note.total) <= leftCents) return null;
+    const left = formatMoney(leftCents > 0n ? leftCents : 0n);
+    const earlier =
+      row.notes > 0
+        ? `${formatMoney(cents(row.credited))} credited by ${row.notes} other credit note(s) ` +
+          'registered, linked or being registered'
+        : 'nothing credited yet';
+    return new DomainError(
+      'INVALID_CREDIT_NOTE',
+      `Credit note ${note.number} credits ${note.total}, but only ${left} is left of invoice ` +
+        `${original.number} (total ${original.total}, ${earlier}).`,
+      {
+        errors: [
+          {
+            field: 'total',
+            message: `credits ${note.total}; ${left} is left of invoice ${original.number}`,
+          },
+        ],
+      },
+    );
   }
 
   /**
@@ -166,6 +220,14 @@ function settingsThatDiffer(settings: CalculationSettings): FieldProblem[] {
     });
   }
   return differ;
+}
+
+/**
+ * Where a staging device delivers every invoice instead of to its contact. Production never
+ * redirects, even if the column was set behind the API's back.
+ */
+function testRecipientOf(device: Device): string | null {
+  return device.environment === 'production' ? null : device.testRecipientEmail;
 }
 
 function contactProblems(contact: Contact): DomainError[] {

@@ -19,6 +19,12 @@ export class RegistrationResults {
       this.xrefs.findOneBy({ invoiceId: invoice.id }),
       this.contacts.findOneBy({ id: invoice.contactId }),
     ]);
-    return RegistrationResultDto.of(invoice, xref, contact?.email ?? null);
+    // A registration went where its create body said (a device's test recipient, maybe);
+    // a linked invoice was delivered by whoever created it, to its contact.
+    const body = invoice.registrationState === 'registered' ? invoice.b2brouterPayload : null;
+    return RegistrationResultDto.of(invoice, xref, {
+      sentTo: body?.contact.email ?? contact?.email ?? null,
+      testRedirectedFrom: body ? invoice.testRedirectedFrom : null,
+    });
   }
 }

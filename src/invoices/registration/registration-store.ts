@@ -51,8 +51,8 @@ export interface RecordedFailure {
 /** The longest wait between two background attempts, however often they failed. */
 const MAX_RETRY_DELAY_SECONDS = 3600;
 
-const NOT_FINAL = "registration_state NOT IN ('registered', 'linked')";
-const PINNED = '(b2brouter_invoice_id IS NOT NULL OR create_attempted_at IS NOT NULL)';
+export const NOT_FINAL = "registration_state NOT IN ('registered', 'linked')";
+export const PINNED = '(b2brouter_invoice_id IS NOT NULL OR create_attempted_at IS NOT NULL)';
 
 /** What a definite answer undoes: a call that did nothing, or a remote invoice that is gone. */
 const UNDO: Record<Undo, QueryDeepPartialEntity<Invoice>> = {
@@ -134,7 +134,11 @@ export class RegistrationStore {
    */
   async begin(
     lease: Lease,
-    fresh: { device: Device; payload: B2bRouterInvoiceInput } | null,
+    fresh: {
+      device: Device;
+      payload: B2bRouterInvoiceInput;
+      testRedirectedFrom: string | null;
+    } | null,
   ): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       await this.write(m, lease, {
@@ -144,6 +148,7 @@ export class RegistrationStore {
           b2brouterAccountId: fresh.device.accountId,
           b2brouterApiAddress: fresh.device.apiAddress,
           b2brouterPayload: fresh.payload,
+          testRedirectedFrom: fresh.testRedirectedFrom,
         }),
         leaseUntil: this.inLease(),
         retryAt: this.inLease(),
@@ -255,12 +260,19 @@ export class RegistrationStore {
         system: 'b2brouter',
         externalId: invoice.b2brouterInvoiceId!,
       });
+      // A body built with a device's test recipient went there, not to the contact.
+      const redirected = invoice.testRedirectedFrom;
       await this.events.record(m, lease.invoiceId, 'registration.succeeded', {
-        message: `Registered at B2B Router as ${invoice.b2brouterInvoiceId} and sent to ${facts.sentTo}.`,
+        message:
+          `Registered at B2B Router as ${invoice.b2brouterInvoiceId} and sent to ${facts.sentTo}` +
+          (redirected
+            ? ` (a test redirection: the device's testRecipientEmail, instead of the contact's ${redirected}).`
+            : '.'),
         details: {
           b2brouterInvoiceId: Number(invoice.b2brouterInvoiceId),
           remoteState: facts.remoteState,
           sentTo: facts.sentTo,
+          ...(redirected && { testRedirection: true, testRedirectedFrom: redirected }),
         },
       });
       return m.findOneOrFail(Invoice, {

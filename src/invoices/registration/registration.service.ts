@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { DevicesService } from '../../devices/devices.service';
+import { Metrics } from '../../metrics/metrics';
 import type { RegistrationResultDto } from '../dto/registration-result.dto';
 import { type Invoice, isAtB2bRouter, isPinned } from '../invoice.entity';
 import { InvoicesService } from '../invoices.service';
@@ -23,6 +24,18 @@ interface Attempt extends MatchAttempt {
   sentTo: string;
 }
 
+/** The registered invoice, and whether this call registered it (or an earlier one had). */
+interface Ended {
+  invoice: Invoice;
+  byThisCall: boolean;
+}
+
+/** The labels of `b2brouter_registrations_total` for a registration that ended in `error`. */
+function outcomeOf(error: unknown): { outcome: 'failed' | 'in_progress'; code: string } {
+  const code = error instanceof DomainError ? error.code : 'INTERNAL_ERROR';
+  return { outcome: code === 'REGISTRATION_IN_PROGRESS' ? 'in_progress' : 'failed', code };
+}
+
 /**
  * Registers an invoice at B2B Router at most once, whatever the retries, crashes and races.
  * B2B Router has no idempotency key, so each step leaves a durable mark before it calls out,
@@ -41,18 +54,36 @@ export class RegistrationService {
     private readonly devices: DevicesService,
     private readonly steps: RegistrationSteps,
     private readonly results: RegistrationResults,
+    private readonly metrics: Metrics,
   ) {}
 
-  /** `resume`: the background finishing an attempt, on the device that attempt had chosen. */
+  /**
+   * `resume`: the background finishing an attempt, on the device that attempt had chosen. Both
+   * callers, the API and the background, come through here, so each ending is counted once.
+   */
   async register(
     invoiceId: string,
     workstationId?: string,
     { resume = false } = {},
   ): Promise<RegistrationResultDto> {
+    const ended = await this.attempt(invoiceId, workstationId, resume).catch((error: unknown) => {
+      this.metrics.registrations.inc(outcomeOf(error));
+      throw error;
+    });
+    // An invoice found registered already is an answer repeated, not another registration.
+    if (ended.byThisCall) this.metrics.registrations.inc({ outcome: 'registered' });
+    return this.results.of(ended.invoice);
+  }
+
+  private async attempt(
+    invoiceId: string,
+    workstationId: string | undefined,
+    resume: boolean,
+  ): Promise<Ended> {
     const invoice = await this.invoices.get(invoiceId);
-    if (isAtB2bRouter(invoice)) return this.results.of(invoice);
+    if (isAtB2bRouter(invoice)) return { invoice, byThisCall: false };
     const claim = await this.store.claim(invoiceId);
-    if ('done' in claim) return this.results.of(claim.done);
+    if ('done' in claim) return { invoice: claim.done, byThisCall: false };
     if ('refused' in claim) {
       const error = claim.refused;
       await this.store.fail(invoiceId, null, toRegistrationError(error), {
@@ -74,7 +105,7 @@ export class RegistrationService {
         remoteState,
         sentTo: attempt.sentTo,
       });
-      return this.results.of(registered);
+      return { invoice: registered, byThisCall: true };
     } catch (error) {
       throw await this.recordFailure(claim.claimed, claim.invoice, attempt, error, progress);
     }
