@@ -273,6 +273,7 @@ const FORGOTTEN = {
   b2brouterAccountId: null,
   b2brouterApiAddress: null,
   b2brouterPayload: null,
+  testRedirectedFrom: null,
   drift: null,
   lastError: null,
   createAttemptedAt: null,
