@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { AppLoggerModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { QueueModule } from './queue/queue.module';
 
 /**
  * Built by a function, not a static decorator: ConfigModule validates the environment when
@@ -36,6 +37,7 @@ export class AppModule {
         AppLoggerModule,
         MetricsModule,
         DatabaseModule,
+        QueueModule,
         CryptoModule,
         AuthModule,
         HealthModule,

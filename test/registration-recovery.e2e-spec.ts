@@ -199,7 +199,7 @@ describe('Registration under concurrency and crashes', () => {
   });
 });
 
-describe('Registration recovery on a timer', () => {
+describe('Registration recovery on the job queue', () => {
   beforeAll(() => {
     process.env.REGISTRATION_RECOVERY_INTERVAL_MS = '100';
   });
@@ -224,8 +224,9 @@ describe('Registration recovery on a timer', () => {
       .reply(204);
     await timePasses(t);
 
+    // The sweep is a pg-boss schedule, looked at every few seconds.
     let state = '';
-    for (let i = 0; i < 50 && state !== 'registered'; i++) {
+    for (let i = 0; i < 200 && state !== 'registered'; i++) {
       await new Promise((r) => setTimeout(r, 100));
       state = (await t.as('booking').get(`/invoices/${invoice.id}`).expect(200)).body.registration
         .state;

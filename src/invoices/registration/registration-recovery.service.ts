@@ -1,13 +1,9 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Not, Raw, Repository } from 'typeorm';
 import type { Env } from '../../config/env';
+import { JobQueue } from '../../queue/job-queue.service';
 import { Invoice } from '../invoice.entity';
 import { RegistrationService } from './registration.service';
 
@@ -19,32 +15,26 @@ const BATCH = 50;
  * a passing reason, such as an unknown outcome (due later after each failure). So an invoice
  * created at B2B Router is never left unsent until someone happens to retry. The resumed attempt
  * goes through the same claim and marks as any call: instances sweeping together cannot send
- * twice.
+ * twice. The sweep is a recurring job on the queue, so one instance runs each beat.
  */
 @Injectable()
-export class RegistrationRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RegistrationRecovery implements OnApplicationBootstrap {
   private readonly logger = new Logger(RegistrationRecovery.name);
-  private readonly intervalMs: number;
-  private timer?: NodeJS.Timeout;
+  private readonly intervalSeconds: number;
   private sweeping?: Promise<number>;
 
   constructor(
     @InjectRepository(Invoice) private readonly invoices: Repository<Invoice>,
     private readonly registration: RegistrationService,
+    private readonly queue: JobQueue,
     config: ConfigService<Env, true>,
   ) {
-    this.intervalMs = config.get('REGISTRATION_RECOVERY_INTERVAL_MS', { infer: true });
+    const ms = config.get('REGISTRATION_RECOVERY_INTERVAL_MS', { infer: true });
+    this.intervalSeconds = ms === 0 ? 0 : Math.max(1, Math.round(ms / 1000));
   }
 
-  onApplicationBootstrap(): void {
-    if (this.intervalMs === 0) return;
-    this.timer = setInterval(() => void this.sweep(), this.intervalMs);
-    this.timer.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
+  onApplicationBootstrap(): Promise<void> {
+    return this.queue.every('registration-recovery', this.intervalSeconds, () => this.sweep());
   }
 
   /** Resumes every interrupted registration; answers how many were registered. */

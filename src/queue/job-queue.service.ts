@@ -1,0 +1,111 @@
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { PgBoss, type Job, type JobInsert, type Queue, type SendOptions } from 'pg-boss';
+import { DataSource } from 'typeorm';
+import { DatabaseRuntime } from '../database/database-target';
+import { QUEUE_SCHEMA, pgBossDb } from './pg-boss-db';
+import { cronEvery } from './cron-every';
+
+export type QueueSettings = Omit<Queue, 'name'>;
+
+export interface WorkerSettings {
+  /** Jobs this instance runs at once from the queue. */
+  concurrency?: number;
+  pollingIntervalSeconds?: number;
+}
+
+/** How long a stop waits for running jobs before it lets the rest expire and be retried. */
+const STOP_TIMEOUT_MS = 15_000;
+
+/**
+ * The service's background work, on pg-boss in our own database: jobs survive restarts, several
+ * instances share them without running one twice, and recurring sweeps run on one instance per
+ * beat. Started before any provider's bootstrap hook (where workers are registered), stopped
+ * before the database closes.
+ */
+@Injectable()
+export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(JobQueue.name);
+  private boss?: PgBoss;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runtime: DatabaseRuntime,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const boss = new PgBoss({
+      db: pgBossDb(this.dataSource),
+      schema: QUEUE_SCHEMA,
+      backend: this.runtime.target.embedded ? 'pglite' : 'postgres',
+      // Recurring sweeps are due every few seconds; pg-boss looks at schedules this often.
+      cronMonitorIntervalSeconds: 5,
+      cronWorkerIntervalSeconds: 1,
+    });
+    boss.on('error', (err) => this.logger.error({ err }, 'Job queue error'));
+    boss.on('warning', (warning) => this.logger.warn({ warning }, 'Job queue warning'));
+    await boss.start();
+    this.boss = boss;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const boss = this.boss;
+    this.boss = undefined;
+    // close: false, the pool is the data source's and closes with it.
+    await boss?.stop({ graceful: true, close: false, timeout: STOP_TIMEOUT_MS });
+  }
+
+  /** Creates the queue unless it exists (an existing queue keeps its settings). */
+  define(name: string, settings: QueueSettings = {}): Promise<void> {
+    return this.started().createQueue(name, settings);
+  }
+
+  send(name: string, data: object, options: SendOptions = {}): Promise<string | null> {
+    return this.started().send(name, data, options);
+  }
+
+  async insert(name: string, jobs: JobInsert[]): Promise<void> {
+    await this.started().insert(name, jobs);
+  }
+
+  /** Runs each job of the queue through the handler, one job per call. */
+  async work<T extends object>(
+    name: string,
+    settings: WorkerSettings,
+    handler: (job: Job<T>) => Promise<unknown>,
+  ): Promise<void> {
+    await this.started().work<T>(
+      name,
+      {
+        localConcurrency: settings.concurrency ?? 1,
+        pollingIntervalSeconds: settings.pollingIntervalSeconds ?? 1,
+      },
+      async ([job]) => handler(job),
+    );
+  }
+
+  /**
+   * A recurring sweep: every `seconds` on one instance of all those sharing the database, never
+   * two at once. `seconds` 0 stops it (on every instance, as the schedule lives in the database).
+   */
+  async every(name: string, seconds: number, sweep: () => Promise<unknown>): Promise<void> {
+    const boss = this.started();
+    // A sweep that outlives its beat is not run twice; one missed while it ran is not queued up.
+    await this.define(name, { policy: 'singleton', expireInSeconds: 15 * 60, retryLimit: 0 });
+    if (seconds === 0) {
+      await boss.unschedule(name);
+      return;
+    }
+    await boss.schedule(name, cronEvery(seconds));
+    await this.work(name, { pollingIntervalSeconds: Math.min(seconds, 5) }, sweep);
+  }
+
+  private started(): PgBoss {
+    if (!this.boss) throw new Error('The job queue is not running');
+    return this.boss;
+  }
+}
