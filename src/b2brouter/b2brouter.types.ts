@@ -115,6 +115,8 @@ export interface B2bRouterInvoice {
   /** The full invoice (GET /invoices/{id}) may list its lines under either name (unconfirmed). */
   invoice_lines?: B2bRouterInvoiceLine[];
   lines?: B2bRouterInvoiceLine[];
+  /** Why it is in `error` or `refused`, as webhooks carry it (unconfirmed on the invoice). */
+  notes?: string;
 }
 
 export interface B2bRouterListQuery {

@@ -82,6 +82,7 @@ describe('validateEnv', () => {
         'PORT',
         'SECRETS_KEY',
         'REGISTRATION_RECOVERY_INTERVAL_MS',
+        'REMOTE_STATE_POLL_INTERVAL_MS',
       ].sort(),
     );
     expect(() => validateEnv(vars)).not.toThrow();

@@ -4,6 +4,7 @@ import { CalculationSettings1796500000000 } from '../../migrations/1796500000000
 import { Unlink1796700000000 } from '../../migrations/1796700000000-Unlink';
 import { Webhooks1796800000000 } from '../../migrations/1796800000000-Webhooks';
 import { TestRecipient1796900000000 } from '../../migrations/1796900000000-TestRecipient';
+import { RemoteStateSync1797200000000 } from '../../migrations/1797200000000-RemoteStateSync';
 
 /** Every migration, in order; listed (not globbed) so jest, the build and the CLI agree. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   Unlink1796700000000,
   Webhooks1796800000000,
   TestRecipient1796900000000,
+  RemoteStateSync1797200000000,
 ];

@@ -67,6 +67,10 @@ export interface RegistrationError {
   },
 )
 @Index('ix_invoices_retry_at', ['retryAt'], { where: 'retry_at IS NOT NULL' })
+@Index('ix_invoices_remote_poll_at', ['remotePollAt'], { where: 'remote_poll_at IS NOT NULL' })
+@Index('ix_invoices_remote_state_seq', ['remoteState', 'seq'], {
+  where: 'remote_state IS NOT NULL',
+})
 export class Invoice {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -175,6 +179,14 @@ export class Invoice {
    */
   @Column({ name: 'remote_state_at', type: 'timestamptz', nullable: true })
   remoteStateAt: Date | null;
+
+  /** What B2B Router said with its last state (why it is `error` or `refused`), if anything. */
+  @Column({ name: 'remote_note', type: 'text', nullable: true })
+  remoteNote: string | null;
+
+  /** When B2B Router is next asked for the state; null once final (or never registered). */
+  @Column({ name: 'remote_poll_at', type: 'timestamptz', nullable: true })
+  remotePollAt: Date | null;
 
   @Column({ name: 'registered_at', type: 'timestamptz', nullable: true })
   registeredAt: Date | null;

@@ -18,6 +18,8 @@ import { LinkService } from './linking/link.service';
 import { ProjectXref } from './project-xref.entity';
 import { RegistrationChecksService } from './registration/registration-checks.service';
 import { RegistrationGauges } from './registration/registration-gauges';
+import { RemoteStatePoller } from './remote-state/remote-state-poller.service';
+import { RemoteStateService } from './remote-state/remote-state.service';
 import { RegistrationRecovery } from './registration/registration-recovery.service';
 import { RegistrationResults } from './registration/registration-results';
 import { RegistrationSteps } from './registration/registration-steps';
@@ -47,7 +49,9 @@ import { RemoteInvoiceMatcher } from './registration/remote-invoice-matcher';
     LinkService,
     LinkTargets,
     InvoiceDocumentsService,
+    RemoteStateService,
+    RemoteStatePoller,
   ],
-  exports: [InvoiceEventsService],
+  exports: [InvoiceEventsService, RegistrationService, RemoteStateService],
 })
 export class InvoicesModule {}

@@ -7,8 +7,8 @@ import { DomainError } from '../common/errors/domain-error';
 import { fieldProblems } from '../common/validation';
 import type { Device } from '../devices/device.entity';
 import { DevicesService } from '../devices/devices.service';
-import { InvoiceEventsService } from '../invoices/invoice-events.service';
 import { Invoice } from '../invoices/invoice.entity';
+import { RemoteStateService } from '../invoices/remote-state/remote-state.service';
 import { StateChangeEventDto } from './dto/state-change.dto';
 import { verifySignature } from './webhook-signature';
 
@@ -25,7 +25,7 @@ export class WebhooksService {
 
   constructor(
     private readonly devices: DevicesService,
-    private readonly events: InvoiceEventsService,
+    private readonly remoteStates: RemoteStateService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -52,10 +52,7 @@ export class WebhooksService {
     return { received: true, applied: await this.apply(device, event) };
   }
 
-  /**
-   * In one transaction: the state, and the timeline event saying so. A replay (same time) or an
-   * event older than the last one applied changes nothing.
-   */
+  /** A replay (same time) or an event older than the last one applied changes nothing. */
   private async apply(device: Device, event: StateChangeEventDto): Promise<boolean> {
     const { invoice_id: remoteId, state, notes } = event.data;
     const at = new Date(event.triggered_at);
@@ -76,22 +73,13 @@ export class WebhooksService {
         );
         return false;
       }
-      if (invoice.remoteStateAt && invoice.remoteStateAt >= at) return false;
-      await m.update(Invoice, { id: invoice.id }, { remoteState: state, remoteStateAt: at });
-      await this.events.record(m, invoice.id, 'remote.state_changed', {
-        message:
-          `B2B Router: ${invoice.remoteState ?? 'unknown'} → ${state}` +
-          (notes ? ` (${notes})` : '') +
-          '.',
-        details: {
-          from: invoice.remoteState,
-          to: state,
-          ...(notes && { notes }),
-          triggeredAt: event.triggered_at,
-          source: 'webhook',
-        },
+      return this.remoteStates.apply(m, invoice, {
+        state,
+        at,
+        notes: notes ?? undefined,
+        source: 'webhook',
+        triggeredAt: event.triggered_at,
       });
-      return true;
     });
   }
 }

@@ -21,6 +21,7 @@ Object.assign(process.env, {
   B2BROUTER_TIMEOUT_MS: '500',
   // Tests drive recovery themselves; a background sweep would race their assertions.
   REGISTRATION_RECOVERY_INTERVAL_MS: '0',
+  REMOTE_STATE_POLL_INTERVAL_MS: '0',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
 });
 delete process.env.B2BROUTER_ALLOWED_HOSTS;

@@ -34,6 +34,12 @@ export class RegistrationDto {
   b2brouterInvoiceId: number | null;
   /** B2B Router's state of the invoice (new, sending, sent, error, accepted, …). */
   remoteState: string | null;
+  /** What B2B Router said with that state, such as why it is `error` or `refused`. */
+  remoteNote: string | null;
+  /** When B2B Router's state was last reported (webhook) or read (polling). */
+  remoteStateAt: Date | null;
+  /** When the service next asks B2B Router for the state; null once final. */
+  nextRemoteCheckAt: Date | null;
   /** Opens the invoice in B2B Router's web app. */
   url: string | null;
   registeredAt: Date | null;
@@ -55,6 +61,9 @@ export class RegistrationDto {
       state: i.registrationState,
       b2brouterInvoiceId: i.b2brouterInvoiceId === null ? null : Number(i.b2brouterInvoiceId),
       remoteState: i.remoteState,
+      remoteNote: i.remoteNote,
+      remoteStateAt: i.remoteStateAt,
+      nextRemoteCheckAt: i.remotePollAt,
       url: webAppUrl(i),
       registeredAt: i.registeredAt,
       lastError: i.lastError,

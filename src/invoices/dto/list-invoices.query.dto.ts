@@ -1,4 +1,13 @@
-import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+} from 'class-validator';
 import { PageLimit } from '../../common/page-limit';
 import { Length } from '../../common/text-length';
 import type { InvoiceStatus, RegistrationState } from '../invoice.entity';
@@ -12,6 +21,20 @@ export class ListInvoicesQueryDto {
   @IsOptional()
   @IsIn(['not_registered', 'in_progress', 'registered', 'failed', 'linked'])
   registration?: RegistrationState;
+
+  /**
+   * B2B Router's state, or several comma-separated: `error,refused` finds every invoice that
+   * did not reach its customer.
+   * @example "error,refused"
+   */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value,
+  )
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(/^[a-z_]{1,30}$/, { each: true, message: 'each state must be a B2B Router state name' })
+  remoteState?: string[];
 
   @IsOptional()
   @IsUUID()

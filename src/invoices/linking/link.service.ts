@@ -13,6 +13,7 @@ import { ProjectXref } from '../project-xref.entity';
 import type { LinkCandidateDto, LinkInvoiceDto } from './dto/link.dto';
 import { BLOCKING_FIELDS, differencesFrom, type LinkDifference, scoreOf } from './link-comparison';
 import { type LinkTarget, LinkTargets } from './link-targets';
+import { FIRST_POLL } from '../remote-state/remote-states';
 
 /** Enough to show the likely ones; B2B Router lists at most 500 a page. */
 const MAX_CANDIDATES = 20;
@@ -142,6 +143,7 @@ export class LinkService {
         b2brouterApiAddress: target.conn.baseUrl,
         remoteState: remote.state,
         registeredAt: () => 'now()',
+        remotePollAt: () => FIRST_POLL,
         lastError: null,
         leaseToken: null,
         leaseUntil: null,
@@ -267,6 +269,9 @@ const FORGOTTEN = {
   reference: null,
   b2brouterInvoiceId: null,
   remoteState: null,
+  remoteStateAt: null,
+  remoteNote: null,
+  remotePollAt: null,
   registeredAt: null,
   registrationDeviceId: null,
   b2brouterEnvironment: null,

@@ -17,6 +17,7 @@ import {
 } from '../invoice.entity';
 import { ProjectXref } from '../project-xref.entity';
 import type { Undo } from './registration-failure';
+import { FIRST_POLL } from '../remote-state/remote-states';
 
 /** Proof of holding an invoice's registration; every write after the claim presents it. */
 export interface Lease {
@@ -246,6 +247,7 @@ export class RegistrationStore {
         reference: invoice.b2brouterInvoiceId,
         remoteState: facts.remoteState,
         registeredAt: () => 'now()',
+        remotePollAt: () => FIRST_POLL,
         sentAt: () => 'COALESCE(sent_at, now())',
         lastError: null,
         leaseToken: null,
