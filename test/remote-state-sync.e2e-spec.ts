@@ -156,21 +156,25 @@ describe('Remote state polling', () => {
     expect(wait).toBeLessThanOrEqual(600_000);
   });
 
-  it('never lets a poll overwrite a newer state from a webhook', async () => {
-    const invoice = await registered(t, contact.id);
+  /** B2B Router's webhook, timestamped a minute ahead: its clock may run ahead of ours. */
+  const webhookSays = (invoice: Registered, state: string) => {
     const body = JSON.stringify({
       code: 'issued_invoice.state_change',
-      // Later than the poll below asks: B2B Router's clock may run ahead of ours.
       triggered_at: new Date(Date.now() + 60_000).toISOString(),
-      data: { invoice_id: invoice.remoteId, state: 'paid' },
+      data: { invoice_id: invoice.remoteId, state },
     });
-    await t
+    return t
       .anonymous()
       .post(`/webhooks/b2brouter/${device.id}`)
       .set('Content-Type', 'application/json')
       .set('X-B2Brouter-Signature', signBody(body, SECRET, Math.floor(Date.now() / 1000)))
       .send(body)
       .expect(200);
+  };
+
+  it('never lets a poll overwrite a newer state from a webhook', async () => {
+    const invoice = await registered(t, contact.id);
+    await webhookSays(invoice, 'paid');
     expect(await registration(invoice.id)).toMatchObject({
       remoteState: 'paid',
       nextRemoteCheckAt: null,
@@ -180,6 +184,24 @@ describe('Remote state polling', () => {
     remoteSays(invoice, 'sent');
     await sweep();
     expect((await registration(invoice.id)).remoteState).toBe('paid');
+  });
+
+  it('stops asking when a final state comes by webhook while a poll is under way', async () => {
+    const invoice = await registered(t, contact.id);
+    await due(invoice.id);
+    const mock = b2brouter();
+    mock.scope
+      .get(`/invoices/${invoice.remoteId}`)
+      .delay(400)
+      .reply(200, { invoice: remoteInvoice(invoice.remoteId, invoice.number, { state: 'sent' }) });
+    const sweeping = sweep();
+    while (mock.calls.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await webhookSays(invoice, 'paid');
+    expect(await sweeping).toBe(1);
+    expect(await registration(invoice.id)).toMatchObject({
+      remoteState: 'paid',
+      nextRemoteCheckAt: null,
+    });
   });
 
   it('asks once about an invoice when two sweeps run together', async () => {

@@ -9,7 +9,7 @@ import { JobQueue } from '../../queue/job-queue.service';
 import { Invoice, isAtB2bRouter } from '../invoice.entity';
 import { LinkTargets } from '../linking/link-targets';
 import { RemoteStateService } from './remote-state.service';
-import { isFinalRemoteState, nextPollDelayMs } from './remote-states';
+import { nextPollDelayMs } from './remote-states';
 
 /** Invoices claimed per statement, and asked about at once: B2B Router publishes no limits. */
 const BATCH = 50;
@@ -121,7 +121,7 @@ export class RemoteStatePoller implements OnApplicationBootstrap {
         notes: remote.notes,
         source: 'poll',
       });
-      if (!isFinalRemoteState(remote.state)) await this.scheduleNext(locked, m);
+      await this.scheduleNext(locked, m);
     });
   }
 
@@ -131,10 +131,11 @@ export class RemoteStatePoller implements OnApplicationBootstrap {
   ): Promise<void> {
     const age = Date.now() - (invoice.registeredAt?.getTime() ?? Date.now());
     const delay = nextPollDelayMs(age);
+    // A final state (ours just now, or a webhook's while we asked) cleared it: it stays cleared.
     await db.query(
       `UPDATE invoices SET remote_poll_at = CASE WHEN $2::int IS NULL THEN NULL
                                               ELSE now() + make_interval(secs => $2::int / 1000.0) END
-        WHERE id = $1`,
+        WHERE id = $1 AND remote_poll_at IS NOT NULL`,
       [invoice.id, delay],
     );
   }
