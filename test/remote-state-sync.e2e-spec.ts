@@ -124,6 +124,11 @@ describe('Remote state polling', () => {
     expect(problems.body.items.map((i: { id: string }) => i.id).sort()).toEqual(
       [refused.id, failed.id].sort(),
     );
+    const repeated = await t
+      .as('booking')
+      .get('/invoices?remoteState=refused&remoteState=accepted,error')
+      .expect(200);
+    expect(repeated.body.items).toHaveLength(3);
     const accepted = await t.as('booking').get('/invoices?remoteState=accepted').expect(200);
     expect(accepted.body.items.map((i: { id: string }) => i.id)).toEqual([fine.id]);
     await t.as('booking').get('/invoices?remoteState=REFUSED;drop').expect(400);

@@ -23,13 +23,13 @@ export class ListInvoicesQueryDto {
   registration?: RegistrationState;
 
   /**
-   * B2B Router's state, or several comma-separated: `error,refused` finds every invoice that
-   * did not reach its customer.
-   * @example "error,refused"
+   * B2B Router's states, repeated (`remoteState=error&remoteState=refused`) or comma-separated
+   * (`remoteState=error,refused`): either finds every invoice that did not reach its customer.
+   * @example ["error", "refused"]
    */
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value,
+    [value].flat().flatMap((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()) : [v])),
   )
   @IsArray()
   @ArrayMaxSize(20)
