@@ -73,7 +73,7 @@ export const envSchema = z
       .max(86_400_000)
       .default(60_000),
     /** How often the poller asks B2B Router for the state of invoices it is due to ask about. */
-    REMOTE_STATE_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+    REMOTE_STATE_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
     /** Failed authentications one address may make per window before it gets 429 for one. */
     AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
     AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),

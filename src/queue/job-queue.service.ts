@@ -42,7 +42,7 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
       db: pgBossDb(this.dataSource),
       schema: QUEUE_SCHEMA,
       backend: this.runtime.target.embedded ? 'pglite' : 'postgres',
-      // Recurring sweeps are due every few seconds; pg-boss looks at schedules this often.
+      // A schedule's job is sent within seconds of its minute, not up to 30 s late.
       cronMonitorIntervalSeconds: 5,
       cronWorkerIntervalSeconds: 1,
     });
@@ -89,8 +89,9 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
-   * A recurring sweep: every `seconds` on one instance of all those sharing the database, never
-   * two at once. `seconds` 0 stops it (on every instance, as the schedule lives in the database).
+   * A recurring sweep: about every `seconds` (a minute at the finest, see cronEvery), on one
+   * instance of all those sharing the database, never two at once; also right after a start.
+   * `seconds` 0 stops it (on every instance, as the schedule lives in the database).
    */
   async every(name: string, seconds: number, sweep: () => Promise<unknown>): Promise<void> {
     const boss = this.started();
@@ -101,7 +102,7 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
       return;
     }
     await boss.schedule(name, cronEvery(seconds));
-    await this.work(name, { pollingIntervalSeconds: Math.min(seconds, 5) }, sweep);
+    await this.work(name, { pollingIntervalSeconds: 5 }, sweep);
   }
 
   private started(): PgBoss {
