@@ -16,6 +16,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { AppLoggerModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QueueModule } from './queue/queue.module';
+import { SimulatorViewModule } from './simulator/simulator-view.module';
 
 /**
  * Built by a function, not a static decorator: ConfigModule validates the environment when
@@ -45,6 +46,7 @@ export class AppModule {
         ContactsModule,
         InvoicesModule,
         WebhooksModule,
+        SimulatorViewModule,
       ],
       providers: [
         { provide: APP_PIPE, useValue: validationPipe },

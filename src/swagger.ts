@@ -20,6 +20,11 @@ const TAGS: [name: string, description: string][] = [
     'webhooks',
     "What B2B Router pushes; authenticated by its signature with the device's webhook secret.",
   ],
+  [
+    'simulator',
+    'The built-in B2B Router that devices with `environment: "simulator"` talk to: no account, ' +
+      'scripted outcomes by invoice number (see the README).',
+  ],
   ['metrics', "Prometheus metrics, for an admin token or the scraper's METRICS_TOKEN."],
   ['health', 'Liveness and readiness probes; no token needed.'],
 ];

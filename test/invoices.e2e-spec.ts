@@ -101,6 +101,7 @@ describe('Invoices', () => {
         registration: {
           state: 'not_registered',
           b2brouterInvoiceId: null,
+          environment: null,
           remoteState: null,
           remoteNote: null,
           remoteStateAt: null,

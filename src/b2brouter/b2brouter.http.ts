@@ -5,6 +5,8 @@ import type { HttpModuleOptions, HttpService } from '@nestjs/axios';
 import type { AxiosResponse } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import type { Metrics } from '../metrics/metrics';
+import type { B2bRouterSimulator } from '../simulator/b2brouter-simulator';
+import { simulatorAdapter } from '../simulator/simulator-adapter';
 import {
   isTransient,
   networkReason,
@@ -38,7 +40,7 @@ export interface B2bRouterAnswer {
  * The axios settings of every B2B Router call. A function, not a constant, so each app builds its
  * own connection pool.
  */
-export function b2bRouterHttpOptions(): HttpModuleOptions {
+export function b2bRouterHttpOptions(simulator: () => B2bRouterSimulator): HttpModuleOptions {
   // Kept alive to spare a TLS handshake per call. Idle ones close after 5 s, as in Node's global
   // agent: before a server would, so a POST (never replayed) does not meet a closing connection.
   const agent = { keepAlive: true, timeout: 5_000 };
@@ -54,6 +56,8 @@ export function b2bRouterHttpOptions(): HttpModuleOptions {
     // Straight to the allowed host: axios would otherwise go through an HTTP(S)_PROXY found in
     // the environment, a party the device's allowed-hosts check never saw.
     proxy: false,
+    // A simulator device's calls are answered in process; every other goes to the network.
+    adapter: simulatorAdapter(simulator),
   };
 }
 

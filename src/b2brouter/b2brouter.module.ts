@@ -1,5 +1,6 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import type { Env } from '../config/env';
 import { MetricsModule } from '../metrics/metrics.module';
@@ -8,6 +9,7 @@ import {
   B2bRouterClient,
   type B2bRouterClientOptions,
 } from './b2brouter.client';
+import { B2bRouterSimulator } from '../simulator/b2brouter-simulator';
 import { b2bRouterHttpOptions } from './b2brouter.http';
 
 @Module({
@@ -16,7 +18,13 @@ import { b2bRouterHttpOptions } from './b2brouter.http';
     // Global in the app already; named here so the module also boots on its own (its spec).
     MetricsModule,
     // Async for the factory: each app gets its own agents, none are made when this file loads.
-    HttpModule.registerAsync({ useFactory: b2bRouterHttpOptions }),
+    // The simulator is looked up when a simulator device first calls, so this module needs no
+    // database when it boots alone (its spec).
+    HttpModule.registerAsync({
+      inject: [ModuleRef],
+      useFactory: (moduleRef: ModuleRef) =>
+        b2bRouterHttpOptions(() => moduleRef.get(B2bRouterSimulator, { strict: false })),
+    }),
   ],
   providers: [
     {

@@ -22,12 +22,16 @@ export const conn: B2bRouterConnection = { baseUrl: BASE, apiKey: KEY, apiVersio
  */
 const nestAxios = new HttpService().axiosRef;
 
+const noSimulator = () => {
+  throw new Error('These tests run without the simulator');
+};
+
 /** The client as B2bRouterModule builds it; pass `metrics` to read what it recorded. */
 export function makeClient(
   options: Partial<B2bRouterClientOptions> = {},
   metrics = new Metrics(),
 ): B2bRouterClient {
-  const http = new HttpService(nestAxios.create(b2bRouterHttpOptions()));
+  const http = new HttpService(nestAxios.create(b2bRouterHttpOptions(noSimulator)));
   return new B2bRouterClient(http, metrics, { timeoutMs: 1000, backoffBaseMs: 1, ...options });
 }
 

@@ -8,17 +8,30 @@ export type B2bRouterApiVersion = (typeof SUPPORTED_API_VERSIONS)[number];
 /** The official SDK's default, and the version the shapes below were taken from. */
 export const DEFAULT_API_VERSION: B2bRouterApiVersion = '2026-03-02';
 
-export type B2bRouterEnvironment = 'staging' | 'production';
+/** `simulator`: the built-in B2B Router (src/simulator), for trying the service without an account. */
+export type B2bRouterEnvironment = 'staging' | 'production' | 'simulator';
+export const B2BROUTER_ENVIRONMENTS = ['staging', 'production', 'simulator'] as const;
+
+/**
+ * The simulator's address. `.invalid` never resolves (RFC 6761): a call that missed the
+ * simulator fails instead of reaching a real host.
+ */
+export const SIMULATOR_ADDRESS = 'http://b2brouter-simulator.invalid';
 
 export const DEFAULT_API_ADDRESS = {
   staging: 'https://api-staging.b2brouter.net',
   production: 'https://api.b2brouter.net',
+  simulator: SIMULATOR_ADDRESS,
 } as const satisfies Record<B2bRouterEnvironment, string>;
 
-/** Where a person opens an invoice: `${WEB_APP_ADDRESS[env]}/invoices/${id}`. */
+/**
+ * Where a person opens an invoice: `${WEB_APP_ADDRESS[env]}/invoices/${id}`; the simulator's
+ * invoices are shown by this service itself.
+ */
 export const WEB_APP_ADDRESS = {
   staging: 'https://app-staging.b2brouter.net',
   production: 'https://app.b2brouter.net',
+  simulator: '/simulator',
 } as const satisfies Record<B2bRouterEnvironment, string>;
 
 /** Each device has its own key, address and version, so every call receives one. */

@@ -72,6 +72,11 @@ export const envSchema = z
       .min(0)
       .max(86_400_000)
       .default(60_000),
+    /** Simulator devices are refused in production unless this is `true`. */
+    ALLOW_SIMULATOR: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     /** How often the poller asks B2B Router for the state of invoices it is due to ask about. */
     REMOTE_STATE_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
     /** Failed authentications one address may make per window before it gets 429 for one. */

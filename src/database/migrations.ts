@@ -5,6 +5,7 @@ import { Unlink1796700000000 } from '../../migrations/1796700000000-Unlink';
 import { Webhooks1796800000000 } from '../../migrations/1796800000000-Webhooks';
 import { TestRecipient1796900000000 } from '../../migrations/1796900000000-TestRecipient';
 import { RemoteStateSync1797200000000 } from '../../migrations/1797200000000-RemoteStateSync';
+import { Simulator1797300000000 } from '../../migrations/1797300000000-Simulator';
 
 /** Every migration, in order; listed (not globbed) so jest, the build and the CLI agree. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Webhooks1796800000000,
   TestRecipient1796900000000,
   RemoteStateSync1797200000000,
+  Simulator1797300000000,
 ];

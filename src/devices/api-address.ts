@@ -14,6 +14,10 @@ export function resolveApiAddress(
 ): string {
   const fallback = DEFAULT_API_ADDRESS[environment];
   if (requested === undefined) return fallback;
+  // Its placeholder key must never travel to a real B2B Router.
+  if (environment === 'simulator' && requested.replace(/\/+$/, '') !== fallback) {
+    throw notAllowed(requested, 'a simulator device talks to the built-in simulator only');
+  }
   let url: URL;
   try {
     url = new URL(requested);

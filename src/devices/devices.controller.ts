@@ -37,6 +37,7 @@ export class DevicesController {
     'UNSUPPORTED_API_VERSION',
     'API_ADDRESS_NOT_ALLOWED',
     'TEST_RECIPIENT_NOT_ALLOWED',
+    'SIMULATOR_NOT_ALLOWED',
   )
   async create(@Body() dto: CreateDeviceDto): Promise<DeviceResponseDto> {
     return DeviceResponseDto.fromEntity(await this.devices.create(dto));
@@ -75,6 +76,7 @@ export class DevicesController {
     'UNSUPPORTED_API_VERSION',
     'API_ADDRESS_NOT_ALLOWED',
     'TEST_RECIPIENT_NOT_ALLOWED',
+    'SIMULATOR_NOT_ALLOWED',
   )
   async update(@UuidParam() id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceResponseDto> {
     return DeviceResponseDto.fromEntity(await this.devices.update(id, dto));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -15,7 +16,7 @@ import { isUniqueViolation } from '../database/postgres-errors';
 import { resolveApiAddress } from './api-address';
 import { accountOf, assertNoUnfinished } from './device-usage';
 import type { CalculationSettings } from '../invoices/money';
-import { Device } from './device.entity';
+import { Device, type DeviceEnvironment } from './device.entity';
 import type { CreateDeviceDto } from './dto/create-device.dto';
 import type { UpdateDeviceDto } from './dto/update-device.dto';
 
@@ -26,6 +27,7 @@ export const WEBHOOK_ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
 @Injectable()
 export class DevicesService {
   private readonly allowedHosts: string[];
+  private readonly simulatorAllowed: boolean;
 
   constructor(
     @InjectRepository(Device) private readonly devices: Repository<Device>,
@@ -33,6 +35,9 @@ export class DevicesService {
     config: ConfigService<Env, true>,
   ) {
     this.allowedHosts = config.get('B2BROUTER_ALLOWED_HOSTS', { infer: true });
+    this.simulatorAllowed =
+      config.get('NODE_ENV', { infer: true }) !== 'production' ||
+      config.get('ALLOW_SIMULATOR', { infer: true });
   }
 
   list(): Promise<Device[]> {
@@ -50,20 +55,21 @@ export class DevicesService {
   }
 
   create(dto: CreateDeviceDto): Promise<Device> {
+    this.assertEnvironmentAllowed(dto.environment);
     const device = this.devices.create({
       name: dto.name,
       type: 'b2brouter',
       workstationId: dto.workstationId ?? null,
       environment: dto.environment,
       apiVersion: this.supportedVersion(dto.apiVersion ?? DEFAULT_API_VERSION),
-      accountId: dto.accountId,
+      accountId: dto.accountId ?? SIMULATOR_ACCOUNT_ID,
       apiAddress: resolveApiAddress(dto.apiAddress, dto.environment, this.allowedHosts),
       enabled: dto.enabled ?? true,
       webhookSecretSealed: null,
       testRecipientEmail: dto.testRecipientEmail ?? null,
     });
     assertTestRecipientAllowed(device);
-    this.setSecrets(device, dto);
+    this.setSecrets(device, dto.environment === 'simulator' ? simulatorSecrets(dto) : dto);
     return this.save(this.devices.manager, device);
   }
 
@@ -77,6 +83,7 @@ export class DevicesService {
       const before = { ...device };
       const previousDefault = DEFAULT_API_ADDRESS[device.environment];
       const { apiKey, webhookSecret, apiAddress, apiVersion, ...plain } = dto;
+      if (plain.environment) this.assertEnvironmentAllowed(plain.environment);
       Object.assign(device, plain);
       if (apiVersion !== undefined) device.apiVersion = this.supportedVersion(apiVersion);
       // A device that followed its environment's default address keeps following it.
@@ -85,6 +92,13 @@ export class DevicesService {
       device.apiAddress = resolveApiAddress(address, device.environment, this.allowedHosts);
       // Judged on the device as it would be: the field, or the environment, may be what changed.
       assertTestRecipientAllowed(device);
+      if (before.environment === 'simulator' && device.environment !== 'simulator' && !apiKey) {
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          'A device leaving the simulator needs the API key of its B2B Router account.',
+          { errors: [{ field: 'apiKey', message: 'is required when leaving the simulator' }] },
+        );
+      }
       this.setSecrets(device, { apiKey, webhookSecret });
       if (accountOf(device) !== accountOf(before)) {
         await assertNoUnfinished(m, before, 'moving it to another account, environment or address');
@@ -160,6 +174,15 @@ export class DevicesService {
     return secrets;
   }
 
+  private assertEnvironmentAllowed(environment: DeviceEnvironment): void {
+    if (environment !== 'simulator' || this.simulatorAllowed) return;
+    throw new DomainError(
+      'SIMULATOR_NOT_ALLOWED',
+      'Simulator devices register nothing real: with NODE_ENV=production they need ALLOW_SIMULATOR=true.',
+      { errors: [{ field: 'environment', message: 'simulator is refused in production' }] },
+    );
+  }
+
   private supportedVersion(version: string): string {
     if ((SUPPORTED_API_VERSIONS as readonly string[]).includes(version)) return version;
     throw new DomainError(
@@ -195,6 +218,20 @@ export class DevicesService {
       throw error;
     }
   }
+}
+
+/** The account a simulator device uses when its operator names none. */
+const SIMULATOR_ACCOUNT_ID = '1000';
+
+/**
+ * A simulator device needs no key (the simulator checks none), and gets a webhook secret of its
+ * own unless given one, so the simulator's signed webhooks work from the start.
+ */
+function simulatorSecrets(dto: CreateDeviceDto): { apiKey: string; webhookSecret?: string | null } {
+  return {
+    apiKey: dto.apiKey ?? 'simulator',
+    webhookSecret: dto.webhookSecret ?? randomBytes(24).toString('base64url'),
+  };
 }
 
 /**

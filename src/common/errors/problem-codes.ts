@@ -34,6 +34,7 @@ export const PROBLEMS = {
     status: 422,
     title: 'A production device cannot redirect invoices to a test recipient',
   },
+  SIMULATOR_NOT_ALLOWED: { status: 422, title: 'Simulator devices are refused in production' },
   NO_ACTIVE_DEVICE: { status: 422, title: 'No enabled device' },
   INVALID_CONTACT_VAT: { status: 422, title: 'Contact VAT number is not valid' },
   CONTACT_EMAIL_MISSING: { status: 422, title: 'Contact e-mail is missing' },

@@ -109,6 +109,11 @@ export const PROBLEM_EXAMPLES: Record<ProblemCode, ProblemExample> = {
       'staging devices only. Leave it out (or set it to null) on a production device.',
     errors: [{ field: 'testRecipientEmail', message: 'is allowed on staging devices only' }],
   },
+  SIMULATOR_NOT_ALLOWED: {
+    detail:
+      'Simulator devices register nothing real: with NODE_ENV=production they need ALLOW_SIMULATOR=true.',
+    errors: [{ field: 'environment', message: 'simulator is refused in production' }],
+  },
   NO_ACTIVE_DEVICE: {
     detail:
       'There is no enabled device for workstation desk-2 or a default one; configure one under /devices.',

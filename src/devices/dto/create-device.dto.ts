@@ -1,4 +1,5 @@
-import { IsBoolean, IsEmail, IsIn, IsString, Matches } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsString, Matches, ValidateIf } from 'class-validator';
+import { B2BROUTER_ENVIRONMENTS } from '../../b2brouter/b2brouter.types';
 import { Nullable, Omittable } from '../../common/optional';
 import { Length, MaxLength } from '../../common/text-length';
 import type { DeviceEnvironment } from '../device.entity';
@@ -24,25 +25,33 @@ export class CreateDeviceDto {
   @Length(1, 100)
   workstationId?: string | null;
 
-  /** Which B2B Router environment the key belongs to. */
-  @IsIn(['staging', 'production'])
+  /**
+   * Which B2B Router environment the key belongs to; `simulator` is the built-in B2B Router,
+   * which needs no key, account or address (refused in production unless ALLOW_SIMULATOR).
+   */
+  @IsIn(B2BROUTER_ENVIRONMENTS)
   environment: DeviceEnvironment;
 
-  /** B2B Router API key. Stored encrypted and never returned; only its last 4 characters show. */
+  /**
+   * B2B Router API key. Stored encrypted and never returned; only its last 4 characters show.
+   * Not needed by a simulator device.
+   */
+  @ValidateIf((d: CreateDeviceDto) => d.environment !== 'simulator' || d.apiKey !== undefined)
   @IsString()
   @Length(8, 200)
   // It travels in an HTTP header, where fetch refuses anything else before sending a byte.
   @Matches(/^[\x21-\x7e]+$/, { message: 'apiKey must be printable ASCII without spaces' })
-  apiKey: string;
+  apiKey?: string;
 
   /** B2B Router API version; defaults to the version this service implements. @example "2026-03-02" */
   @Omittable()
   @IsString()
   apiVersion?: string;
 
-  /** B2B Router company account id. @example "12345" */
+  /** B2B Router company account id; a simulator device without one gets its own. @example "12345" */
+  @ValidateIf((d: CreateDeviceDto) => d.environment !== 'simulator' || d.accountId !== undefined)
   @Matches(/^\d{1,20}$/, { message: 'accountId must be digits' })
-  accountId: string;
+  accountId?: string;
 
   /**
    * Base URL of the B2B Router API; defaults from `environment`. Any other host must be on

@@ -1,4 +1,4 @@
-import { WEB_APP_ADDRESS } from '../../b2brouter/b2brouter.types';
+import { type B2bRouterEnvironment, WEB_APP_ADDRESS } from '../../b2brouter/b2brouter.types';
 import type {
   Invoice,
   InvoiceStatus,
@@ -32,6 +32,11 @@ export class ProjectXrefDto {
 export class RegistrationDto {
   state: RegistrationState;
   b2brouterInvoiceId: number | null;
+  /**
+   * The B2B Router it is (or may be) registered in: `staging`, `production`, or `simulator`
+   * (the built-in one, nothing real); null before any attempt chose one.
+   */
+  environment: B2bRouterEnvironment | null;
   /** B2B Router's state of the invoice (new, sending, sent, error, accepted, …). */
   remoteState: string | null;
   /** What B2B Router said with that state, such as why it is `error` or `refused`. */
@@ -60,6 +65,7 @@ export class RegistrationDto {
     return {
       state: i.registrationState,
       b2brouterInvoiceId: i.b2brouterInvoiceId === null ? null : Number(i.b2brouterInvoiceId),
+      environment: i.b2brouterEnvironment,
       remoteState: i.remoteState,
       remoteNote: i.remoteNote,
       remoteStateAt: i.remoteStateAt,
