@@ -66,6 +66,7 @@ describe('validateEnv', () => {
     );
     expect(Object.keys(vars).sort()).toEqual(
       [
+        'ALLOW_SIMULATOR',
         'API_TOKENS',
         'AUTH_FAILURE_LIMIT',
         'AUTH_FAILURE_WINDOW_SECONDS',
