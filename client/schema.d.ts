@@ -436,6 +436,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/simulator/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show an invoice the simulator holds
+         * @description The invoice as the built-in B2B Router shows it (`GET /invoices/{id}` there), with its scripted scenario and when it moves to its next state. `registration.url` of an invoice registered through a simulator device points here.
+         */
+        get: operations["SimulatorController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -458,22 +478,26 @@ export interface components {
              */
             workstationId?: string | null;
             /**
-             * @description Which B2B Router environment the key belongs to.
+             * @description Which B2B Router environment the key belongs to; `simulator` is the built-in B2B Router,
+             *     which needs no key, account or address (refused in production unless ALLOW_SIMULATOR).
              * @enum {string}
              */
-            environment: "staging" | "production";
-            /** @description B2B Router API key. Stored encrypted and never returned; only its last 4 characters show. */
-            apiKey: string;
+            environment: "staging" | "production" | "simulator";
+            /**
+             * @description B2B Router API key. Stored encrypted and never returned; only its last 4 characters show.
+             *     Not needed by a simulator device.
+             */
+            apiKey?: string;
             /**
              * @description B2B Router API version; defaults to the version this service implements.
              * @example 2026-03-02
              */
             apiVersion?: string;
             /**
-             * @description B2B Router company account id.
+             * @description B2B Router company account id; a simulator device without one gets its own.
              * @example 12345
              */
-            accountId: string;
+            accountId?: string;
             /**
              * @description Base URL of the B2B Router API; defaults from `environment`. Any other host must be on
              *     B2BROUTER_ALLOWED_HOSTS.
@@ -509,7 +533,7 @@ export interface components {
             type: "b2brouter";
             workstationId: string | null;
             /** @enum {string} */
-            environment: "production" | "staging";
+            environment: "production" | "staging" | "simulator";
             /**
              * @description Last 4 characters of the API key.
              * @example …c123
@@ -553,11 +577,15 @@ export interface components {
              */
             workstationId?: string | null;
             /**
-             * @description Which B2B Router environment the key belongs to.
+             * @description Which B2B Router environment the key belongs to; `simulator` is the built-in B2B Router,
+             *     which needs no key, account or address (refused in production unless ALLOW_SIMULATOR).
              * @enum {string}
              */
-            environment?: "staging" | "production";
-            /** @description B2B Router API key. Stored encrypted and never returned; only its last 4 characters show. */
+            environment?: "staging" | "production" | "simulator";
+            /**
+             * @description B2B Router API key. Stored encrypted and never returned; only its last 4 characters show.
+             *     Not needed by a simulator device.
+             */
             apiKey?: string;
             /**
              * @description B2B Router API version; defaults to the version this service implements.
@@ -565,7 +593,7 @@ export interface components {
              */
             apiVersion?: string;
             /**
-             * @description B2B Router company account id.
+             * @description B2B Router company account id; a simulator device without one gets its own.
              * @example 12345
              */
             accountId?: string;
@@ -799,8 +827,26 @@ export interface components {
             /** @enum {string} */
             state: "not_registered" | "in_progress" | "registered" | "failed" | "linked";
             b2brouterInvoiceId: number | null;
+            /**
+             * @description The B2B Router it is (or may be) registered in: `staging`, `production`, or `simulator`
+             *     (the built-in one, nothing real); null before any attempt chose one.
+             * @enum {string|null}
+             */
+            environment: "production" | "staging" | "simulator" | null;
             /** @description B2B Router's state of the invoice (new, sending, sent, error, accepted, …). */
             remoteState: string | null;
+            /** @description What B2B Router said with that state, such as why it is `error` or `refused`. */
+            remoteNote: string | null;
+            /**
+             * Format: date-time
+             * @description When B2B Router's state was last reported (webhook) or read (polling).
+             */
+            remoteStateAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the service next asks B2B Router for the state; null once final.
+             */
+            nextRemoteCheckAt: string | null;
             /** @description Opens the invoice in B2B Router's web app. */
             url: string | null;
             /** Format: date-time */
@@ -972,7 +1018,7 @@ export interface components {
             data: components["schemas"]["StateChangeDataDto"];
         };
         /** @enum {string} */
-        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHORIZED" | "INVALID_SIGNATURE" | "FORBIDDEN" | "NOT_FOUND" | "DEVICE_NOT_FOUND" | "CONTACT_NOT_FOUND" | "INVOICE_NOT_FOUND" | "ORIGINAL_INVOICE_NOT_FOUND" | "REMOTE_INVOICE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DEVICE_CONFLICT" | "DEVICE_IN_USE" | "INVOICE_NUMBER_TAKEN" | "INVOICE_NOT_EDITABLE" | "INVOICE_NOT_CONFIRMED" | "INVOICE_STATE_CONFLICT" | "INVOICE_NOT_REGISTERED" | "ORIGINAL_INVOICE_NOT_REGISTERED" | "REGISTRATION_IN_PROGRESS" | "ALREADY_REGISTERED" | "LINK_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_API_VERSION" | "API_ADDRESS_NOT_ALLOWED" | "TEST_RECIPIENT_NOT_ALLOWED" | "NO_ACTIVE_DEVICE" | "INVALID_CONTACT_VAT" | "CONTACT_EMAIL_MISSING" | "INVALID_CREDIT_NOTE" | "CALCULATION_MISMATCH" | "B2BROUTER_REJECTED" | "TOO_MANY_REQUESTS" | "INTERNAL_ERROR" | "B2BROUTER_UNAVAILABLE" | "DOCUMENT_NOT_READY" | "NOT_READY";
+        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHORIZED" | "INVALID_SIGNATURE" | "FORBIDDEN" | "NOT_FOUND" | "DEVICE_NOT_FOUND" | "CONTACT_NOT_FOUND" | "INVOICE_NOT_FOUND" | "ORIGINAL_INVOICE_NOT_FOUND" | "REMOTE_INVOICE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DEVICE_CONFLICT" | "DEVICE_IN_USE" | "INVOICE_NUMBER_TAKEN" | "INVOICE_NOT_EDITABLE" | "INVOICE_NOT_CONFIRMED" | "INVOICE_STATE_CONFLICT" | "INVOICE_NOT_REGISTERED" | "ORIGINAL_INVOICE_NOT_REGISTERED" | "REGISTRATION_IN_PROGRESS" | "ALREADY_REGISTERED" | "LINK_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_API_VERSION" | "API_ADDRESS_NOT_ALLOWED" | "TEST_RECIPIENT_NOT_ALLOWED" | "SIMULATOR_NOT_ALLOWED" | "NO_ACTIVE_DEVICE" | "INVALID_CONTACT_VAT" | "CONTACT_EMAIL_MISSING" | "INVALID_CREDIT_NOTE" | "CALCULATION_MISMATCH" | "B2BROUTER_REJECTED" | "TOO_MANY_REQUESTS" | "INTERNAL_ERROR" | "B2BROUTER_UNAVAILABLE" | "DOCUMENT_NOT_READY" | "NOT_READY";
         FieldProblemDto: {
             /** @example contact.vatNumber */
             field: string;
@@ -1020,6 +1066,7 @@ export interface components {
          *     | `UNSUPPORTED_API_VERSION` | 422 | Unsupported B2B Router API version |
          *     | `API_ADDRESS_NOT_ALLOWED` | 422 | API address not allowed |
          *     | `TEST_RECIPIENT_NOT_ALLOWED` | 422 | A production device cannot redirect invoices to a test recipient |
+         *     | `SIMULATOR_NOT_ALLOWED` | 422 | Simulator devices are refused in production |
          *     | `NO_ACTIVE_DEVICE` | 422 | No enabled device |
          *     | `INVALID_CONTACT_VAT` | 422 | Contact VAT number is not valid |
          *     | `CONTACT_EMAIL_MISSING` | 422 | Contact e-mail is missing |
@@ -1524,7 +1571,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description `UNSUPPORTED_API_VERSION`: Unsupported B2B Router API version; `API_ADDRESS_NOT_ALLOWED`: API address not allowed; `TEST_RECIPIENT_NOT_ALLOWED`: A production device cannot redirect invoices to a test recipient */
+            /** @description `UNSUPPORTED_API_VERSION`: Unsupported B2B Router API version; `API_ADDRESS_NOT_ALLOWED`: API address not allowed; `TEST_RECIPIENT_NOT_ALLOWED`: A production device cannot redirect invoices to a test recipient; `SIMULATOR_NOT_ALLOWED`: Simulator devices are refused in production */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1760,7 +1807,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description `UNSUPPORTED_API_VERSION`: Unsupported B2B Router API version; `API_ADDRESS_NOT_ALLOWED`: API address not allowed; `TEST_RECIPIENT_NOT_ALLOWED`: A production device cannot redirect invoices to a test recipient */
+            /** @description `UNSUPPORTED_API_VERSION`: Unsupported B2B Router API version; `API_ADDRESS_NOT_ALLOWED`: API address not allowed; `TEST_RECIPIENT_NOT_ALLOWED`: A production device cannot redirect invoices to a test recipient; `SIMULATOR_NOT_ALLOWED`: Simulator devices are refused in production */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2184,6 +2231,11 @@ export interface operations {
                 status?: "draft" | "confirmed" | "cancelled";
                 /** @description Registration state. */
                 registration?: "not_registered" | "in_progress" | "registered" | "failed" | "linked";
+                /**
+                 * @description B2B Router's states, repeated (`remoteState=error&remoteState=refused`) or comma-separated
+                 *     (`remoteState=error,refused`): either finds every invoice that did not reach its customer.
+                 */
+                remoteState?: string[];
                 contactId?: string;
                 number?: string;
                 /** @description Page size, 1 to 200; 50 by default. */
@@ -3210,6 +3262,61 @@ export interface operations {
             };
             /** @description `INVALID_SIGNATURE`: The signature is not valid */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    SimulatorController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: A valid bearer token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `NOT_FOUND`: Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
