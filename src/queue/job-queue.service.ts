@@ -89,19 +89,19 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
-   * A recurring sweep: about every `seconds` (a minute at the finest, see cronEvery), on one
+   * A recurring sweep: about every `intervalMs` (a minute at the finest, see cronEvery), on one
    * instance of all those sharing the database, never two at once; also right after a start.
-   * `seconds` 0 stops it (on every instance, as the schedule lives in the database).
+   * 0 stops it (on every instance, as the schedule lives in the database).
    */
-  async every(name: string, seconds: number, sweep: () => Promise<unknown>): Promise<void> {
+  async every(name: string, intervalMs: number, sweep: () => Promise<unknown>): Promise<void> {
     const boss = this.started();
     // A sweep that outlives its beat is not run twice; one missed while it ran is not queued up.
     await this.define(name, { policy: 'singleton', expireInSeconds: 15 * 60, retryLimit: 0 });
-    if (seconds === 0) {
+    if (intervalMs === 0) {
       await boss.unschedule(name);
       return;
     }
-    await boss.schedule(name, cronEvery(seconds));
+    await boss.schedule(name, cronEvery(Math.max(1, Math.round(intervalMs / 1000))));
     await this.work(name, { pollingIntervalSeconds: 5 }, sweep);
   }
 

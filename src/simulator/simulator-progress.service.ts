@@ -30,7 +30,7 @@ export class SimulatorProgress implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): Promise<void> {
-    return this.queue.every('simulator-progress', 60, () => this.sweep());
+    return this.queue.every('simulator-progress', 60_000, () => this.sweep());
   }
 
   /** Moves every invoice that is due; answers how many moved. */

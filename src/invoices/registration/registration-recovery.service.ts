@@ -20,7 +20,7 @@ const BATCH = 50;
 @Injectable()
 export class RegistrationRecovery implements OnApplicationBootstrap {
   private readonly logger = new Logger(RegistrationRecovery.name);
-  private readonly intervalSeconds: number;
+  private readonly intervalMs: number;
   private sweeping?: Promise<number>;
 
   constructor(
@@ -29,12 +29,11 @@ export class RegistrationRecovery implements OnApplicationBootstrap {
     private readonly queue: JobQueue,
     config: ConfigService<Env, true>,
   ) {
-    const ms = config.get('REGISTRATION_RECOVERY_INTERVAL_MS', { infer: true });
-    this.intervalSeconds = ms === 0 ? 0 : Math.max(1, Math.round(ms / 1000));
+    this.intervalMs = config.get('REGISTRATION_RECOVERY_INTERVAL_MS', { infer: true });
   }
 
   onApplicationBootstrap(): Promise<void> {
-    return this.queue.every('registration-recovery', this.intervalSeconds, () => this.sweep());
+    return this.queue.every('registration-recovery', this.intervalMs, () => this.sweep());
   }
 
   /** Resumes every interrupted registration; answers how many were registered. */

@@ -37,7 +37,7 @@ class RateLimited extends Error {
 @Injectable()
 export class RemoteStatePoller implements OnApplicationBootstrap {
   private readonly logger = new Logger(RemoteStatePoller.name);
-  private readonly intervalSeconds: number;
+  private readonly intervalMs: number;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -47,12 +47,11 @@ export class RemoteStatePoller implements OnApplicationBootstrap {
     private readonly queue: JobQueue,
     config: ConfigService<Env, true>,
   ) {
-    const ms = config.get('REMOTE_STATE_POLL_INTERVAL_MS', { infer: true });
-    this.intervalSeconds = ms === 0 ? 0 : Math.max(1, Math.round(ms / 1000));
+    this.intervalMs = config.get('REMOTE_STATE_POLL_INTERVAL_MS', { infer: true });
   }
 
   onApplicationBootstrap(): Promise<void> {
-    return this.queue.every('remote-state-poll', this.intervalSeconds, () => this.sweep());
+    return this.queue.every('remote-state-poll', this.intervalMs, () => this.sweep());
   }
 
   /** Polls what is due, batch after batch, until nothing is or the budget is spent; answers how many. */
