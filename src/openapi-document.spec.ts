@@ -64,6 +64,7 @@ describe('openapi.json', () => {
       ['contacts', true],
       ['invoices', true],
       ['webhooks', true],
+      ['simulator', true],
       ['metrics', true],
       ['health', true],
     ]);
