@@ -9,6 +9,7 @@ interface Simulated {
   id: string;
   state: string;
   number: string;
+  sends: number;
 }
 
 /** A registered-or-not invoice of a simulator device, and what the simulator holds for it. */
@@ -32,7 +33,7 @@ function simulatorWorld(t: TestApp) {
     read: async (id: string) => (await t.as('booking').get(`/invoices/${id}`).expect(200)).body,
     /** Every invoice the simulator holds under this number: the count of creates that took. */
     held: (number: string): Promise<Simulated[]> =>
-      db().query(`SELECT id, state, number FROM simulator_invoices WHERE number = $1`, [number]),
+      db().query(`SELECT id, state, number, send_attempts AS sends FROM simulator_invoices WHERE number = $1`, [number]),
     /** The simulator's next move, and our next look at B2B Router, are due now. */
     due: () =>
       Promise.all([
@@ -88,7 +89,7 @@ describe('The built-in B2B Router (simulator devices)', () => {
     const done = (await w.register(invoice.id).expect(200)).body;
     const [held] = await w.held(invoice.number);
     expect(await w.held(invoice.number)).toHaveLength(1);
-    expect(held.state).toBe('sent');
+    expect(held).toMatchObject({ state: 'sent', sends: 1 });
     expect(done).toMatchObject({
       b2brouterInvoiceId: Number(held.id),
       url: `/simulator/invoices/${held.id}`,
@@ -133,7 +134,7 @@ describe('The built-in B2B Router (simulator devices)', () => {
       const second = await w.register(invoice.id).expect(200);
       const held = await w.held(invoice.number);
       expect(held).toHaveLength(1);
-      expect(held[0].state).toBe('sent');
+      expect(held[0]).toMatchObject({ state: 'sent', sends: 1 });
       expect(second.body.b2brouterInvoiceId).toBe(Number(held[0].id));
     },
   );

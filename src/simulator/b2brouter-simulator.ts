@@ -127,6 +127,7 @@ export class B2bRouterSimulator {
   private async send(id: string): Promise<SimulatedAnswer> {
     const invoice = await this.invoices.findOneBy({ id });
     if (!invoice) return notFound('Invoice');
+    await this.invoices.increment({ id }, 'sendAttempts', 1);
     if (invoice.state !== 'new') {
       return problem(409, 'conflict', `Invoice ${invoice.number} was sent already`);
     }

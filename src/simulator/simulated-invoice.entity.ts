@@ -36,6 +36,10 @@ export class SimulatedInvoice {
   @Column({ type: 'varchar', length: 20, nullable: true })
   scenario: string | null;
 
+  /** Every send call it received, refused ones included: a test counts the sends with it. */
+  @Column({ name: 'send_attempts', type: 'int', default: 0 })
+  sendAttempts: number;
+
   /** When the simulator moves it to its next state; null once it has none. */
   @Column({ name: 'next_state_at', type: 'timestamptz', nullable: true })
   nextStateAt: Date | null;
