@@ -10,13 +10,19 @@ export interface BenchOptions {
   latencyMs: number;
   /** Register a sample a second time and check that nothing more reached B2B Router. */
   repeat: boolean;
+  /**
+   * Bulk mode: register the invoices with POST /registrations (one batch of up to 10,000 each)
+   * instead of one register call each; `concurrency` is then BULK_REGISTRATION_CONCURRENCY.
+   */
+  bulk: boolean;
   /** A real PostgreSQL; unset: the service's embedded database. */
   databaseUrl?: string;
 }
 
 export const USAGE = [
   'Usage: npm run bench -- [--n 2000] [--concurrency 20] [--latency 0] [--no-repeat]',
-  '  env: BENCH_N, BENCH_CONCURRENCY, BENCH_LATENCY_MS, BENCH_REPEAT=0|1,',
+  '       npm run bench -- --bulk 10000 --latency 100 [--concurrency 4]   (POST /registrations)',
+  '  env: BENCH_N, BENCH_CONCURRENCY, BENCH_LATENCY_MS, BENCH_REPEAT=0|1, BENCH_BULK=<n>,',
   '       BENCH_DATABASE_URL=postgres://… (default: the embedded database)',
 ].join('\n');
 
@@ -25,15 +31,18 @@ const FLAGS = {
   concurrency: 'BENCH_CONCURRENCY',
   latency: 'BENCH_LATENCY_MS',
   repeat: 'BENCH_REPEAT',
+  bulk: 'BENCH_BULK',
   'database-url': 'BENCH_DATABASE_URL',
 } as const;
 type Flag = keyof typeof FLAGS;
 
 export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
   const raw = readFlags<Flag>(argv, env, { vars: FLAGS, switches: ['repeat'], usage: USAGE });
+  const bulk = raw('bulk');
   return {
-    n: integer('n', raw('n') ?? '2000', 1),
-    concurrency: integer('concurrency', raw('concurrency') ?? '20', 1),
+    n: integer(bulk ? 'bulk' : 'n', bulk ?? raw('n') ?? '2000', 1),
+    concurrency: integer('concurrency', raw('concurrency') ?? (bulk ? '4' : '20'), 1),
+    bulk: bulk !== undefined,
     latencyMs: integer('latency', raw('latency') ?? '0', 0),
     repeat: boolean('repeat', raw('repeat') ?? 'true'),
     databaseUrl: raw('database-url'),

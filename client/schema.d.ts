@@ -416,6 +416,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register many invoices with B2B Router
+         * @description Queues up to 10,000 invoices and answers at once; follow `Location` (`GET /registrations/{id}`) for progress. Each invoice is registered in the background exactly as `POST /invoices/{id}/register` would (same checks, same exactly-once guarantee, same timeline events), a few at a time (`BULK_REGISTRATION_CONCURRENCY`). A failed invoice does not stop the others; a passing failure (B2B Router unavailable) is retried. A credit note whose original is in the same request waits for it. The job survives restarts.
+         */
+        post: operations["RegistrationsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/registrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a bulk registration
+         * @description Its status and counts, and each invoice with its outcome: `code` is the problem code `/register` would have answered with; the invoice timeline says more.
+         */
+        get: operations["RegistrationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/b2brouter/{deviceId}": {
         parameters: {
             query?: never;
@@ -824,53 +864,21 @@ export interface components {
             createdAt: string;
         };
         RegistrationDto: {
-            /** @enum {string} */
-            state: "not_registered" | "in_progress" | "registered" | "failed" | "linked";
-            b2brouterInvoiceId: number | null;
+            id: string;
             /**
-             * @description The B2B Router it is (or may be) registered in: `staging`, `production`, or `simulator`
-             *     (the built-in one, nothing real); null before any attempt chose one.
-             * @enum {string|null}
+             * @description `queued`: nothing started yet; `running`; `done`: every invoice succeeded or failed.
+             * @enum {string}
              */
-            environment: "production" | "staging" | "simulator" | null;
-            /** @description B2B Router's state of the invoice (new, sending, sent, error, accepted, …). */
-            remoteState: string | null;
-            /** @description What B2B Router said with that state, such as why it is `error` or `refused`. */
-            remoteNote: string | null;
-            /**
-             * Format: date-time
-             * @description When B2B Router's state was last reported (webhook) or read (polling).
-             */
-            remoteStateAt: string | null;
-            /**
-             * Format: date-time
-             * @description When the service next asks B2B Router for the state; null once final.
-             */
-            nextRemoteCheckAt: string | null;
-            /** @description Opens the invoice in B2B Router's web app. */
-            url: string | null;
+            status: "done" | "queued" | "running";
+            total: number;
+            /** @description Registered, by this batch or earlier (an invoice already registered counts as succeeded). */
+            succeeded: number;
+            failed: number;
+            pending: number;
             /** Format: date-time */
-            registeredAt: string | null;
-            /** @description Why the last registration attempt failed; null once registered. */
-            lastError: Record<string, never> | null;
-            /**
-             * @description Null, or where B2B Router's totals differ from ours (by its rounding), per amount.
-             * @example {
-             *       "total": {
-             *         "ours": "121.00",
-             *         "b2brouter": "121.01"
-             *       }
-             *     }
-             */
-            drift: {
-                [key: string]: unknown;
-            } | null;
-            /**
-             * Format: date-time
-             * @description When the service itself takes this registration up again (an outcome it has to find out,
-             *     or an attempt that died); null when it waits for a caller.
-             */
-            nextAttemptAt: string | null;
+            createdAt: string;
+            /** @description Every invoice, in the order the request listed them. */
+            items: components["schemas"]["RegistrationItemDto"][];
         };
         InvoiceResponseDto: {
             id: string;
@@ -999,6 +1007,41 @@ export interface components {
             /** @description Link even though number, total or contact tax id differ; the timeline records what did. */
             force?: boolean;
         };
+        CreateRegistrationDto: {
+            /**
+             * @description The invoices to register, 1 to 10,000, each named once (a repeated id is refused, not
+             *     merged: it usually means the caller's selection is wrong). Every id must be an invoice of
+             *     this service, or nothing is queued (404 `INVOICE_NOT_FOUND` lists the unknown ones).
+             * @example [
+             *       "3f6c2a4e-8d1b-4c55-9e0a-7b1d2c3e4f50",
+             *       "1e2d3c4b-5a69-4788-9a6b-5c4d3e2f1a0b"
+             *     ]
+             */
+            invoiceIds: string[];
+        };
+        RegistrationAcceptedDto: {
+            id: string;
+            /**
+             * @description `queued` until a worker takes up its first invoice.
+             * @enum {string}
+             */
+            status: "done" | "queued" | "running";
+            /** @description How many invoices it registers. */
+            total: number;
+        };
+        RegistrationItemDto: {
+            invoiceId: string;
+            /**
+             * @description `pending` until its registration ended, then `succeeded` or `failed`.
+             * @enum {string}
+             */
+            state: "failed" | "pending" | "succeeded";
+            /**
+             * @description Why it failed: the problem code `POST /invoices/{id}/register` would have answered with
+             *     (`INTERNAL_ERROR` for an unexpected error). The invoice's timeline tells the whole story.
+             */
+            code?: string;
+        };
         StateChangeDataDto: {
             /**
              * @description B2B Router's invoice id.
@@ -1018,7 +1061,7 @@ export interface components {
             data: components["schemas"]["StateChangeDataDto"];
         };
         /** @enum {string} */
-        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHORIZED" | "INVALID_SIGNATURE" | "FORBIDDEN" | "NOT_FOUND" | "DEVICE_NOT_FOUND" | "CONTACT_NOT_FOUND" | "INVOICE_NOT_FOUND" | "ORIGINAL_INVOICE_NOT_FOUND" | "REMOTE_INVOICE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DEVICE_CONFLICT" | "DEVICE_IN_USE" | "INVOICE_NUMBER_TAKEN" | "INVOICE_NOT_EDITABLE" | "INVOICE_NOT_CONFIRMED" | "INVOICE_STATE_CONFLICT" | "INVOICE_NOT_REGISTERED" | "ORIGINAL_INVOICE_NOT_REGISTERED" | "REGISTRATION_IN_PROGRESS" | "ALREADY_REGISTERED" | "LINK_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_API_VERSION" | "API_ADDRESS_NOT_ALLOWED" | "TEST_RECIPIENT_NOT_ALLOWED" | "SIMULATOR_NOT_ALLOWED" | "NO_ACTIVE_DEVICE" | "INVALID_CONTACT_VAT" | "CONTACT_EMAIL_MISSING" | "INVALID_CREDIT_NOTE" | "CALCULATION_MISMATCH" | "B2BROUTER_REJECTED" | "TOO_MANY_REQUESTS" | "INTERNAL_ERROR" | "B2BROUTER_UNAVAILABLE" | "DOCUMENT_NOT_READY" | "NOT_READY";
+        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHORIZED" | "INVALID_SIGNATURE" | "FORBIDDEN" | "NOT_FOUND" | "DEVICE_NOT_FOUND" | "CONTACT_NOT_FOUND" | "INVOICE_NOT_FOUND" | "ORIGINAL_INVOICE_NOT_FOUND" | "REGISTRATION_NOT_FOUND" | "REMOTE_INVOICE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DEVICE_CONFLICT" | "DEVICE_IN_USE" | "INVOICE_NUMBER_TAKEN" | "INVOICE_NOT_EDITABLE" | "INVOICE_NOT_CONFIRMED" | "INVOICE_STATE_CONFLICT" | "INVOICE_NOT_REGISTERED" | "ORIGINAL_INVOICE_NOT_REGISTERED" | "REGISTRATION_IN_PROGRESS" | "ALREADY_REGISTERED" | "LINK_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_API_VERSION" | "API_ADDRESS_NOT_ALLOWED" | "TEST_RECIPIENT_NOT_ALLOWED" | "SIMULATOR_NOT_ALLOWED" | "NO_ACTIVE_DEVICE" | "INVALID_CONTACT_VAT" | "CONTACT_EMAIL_MISSING" | "INVALID_CREDIT_NOTE" | "CALCULATION_MISMATCH" | "B2BROUTER_REJECTED" | "TOO_MANY_REQUESTS" | "INTERNAL_ERROR" | "B2BROUTER_UNAVAILABLE" | "DOCUMENT_NOT_READY" | "NOT_READY";
         FieldProblemDto: {
             /** @example contact.vatNumber */
             field: string;
@@ -1048,6 +1091,7 @@ export interface components {
          *     | `CONTACT_NOT_FOUND` | 404 | Contact not found |
          *     | `INVOICE_NOT_FOUND` | 404 | Invoice not found |
          *     | `ORIGINAL_INVOICE_NOT_FOUND` | 404 | Original invoice not found |
+         *     | `REGISTRATION_NOT_FOUND` | 404 | Bulk registration not found |
          *     | `REMOTE_INVOICE_NOT_FOUND` | 404 | Invoice not found at B2B Router |
          *     | `METHOD_NOT_ALLOWED` | 405 | Method not allowed |
          *     | `DEVICE_CONFLICT` | 409 | Another enabled device already serves this workstation |
@@ -3216,6 +3260,143 @@ export interface operations {
             };
             /** @description `DOCUMENT_NOT_READY`: Document not ready yet */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    RegistrationsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The booking system's workstation, e.g. `desk-1`. The device whose `workstationId` it names is used (if that device is disabled: 422 `NO_ACTIVE_DEVICE`); a workstation with no device of its own, or no header, uses the default device, as the contract says of it. The timeline's `registration.started` event names the device used. */
+                "X-Workstation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegistrationDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationAcceptedDto"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid; `MALFORMED_JSON`: The request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: A valid bearer token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `INVOICE_NOT_FOUND`: Invoice not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    RegistrationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationDto"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: A valid bearer token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `REGISTRATION_NOT_FOUND`: Bulk registration not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

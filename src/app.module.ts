@@ -16,6 +16,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { AppLoggerModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QueueModule } from './queue/queue.module';
+import { RegistrationsModule } from './registrations/registrations.module';
 import { SimulatorViewModule } from './simulator/simulator-view.module';
 
 /**
@@ -45,6 +46,7 @@ export class AppModule {
         DevicesModule,
         ContactsModule,
         InvoicesModule,
+        RegistrationsModule,
         WebhooksModule,
         SimulatorViewModule,
       ],

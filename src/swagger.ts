@@ -17,6 +17,11 @@ const TAGS: [name: string, description: string][] = [
       'says why an invoice was not registered.',
   ],
   [
+    'registrations',
+    'Bulk registration: many invoices registered in the background, each as `/register` does, ' +
+      'with progress and a per-invoice outcome.',
+  ],
+  [
     'webhooks',
     "What B2B Router pushes; authenticated by its signature with the device's webhook secret.",
   ],

@@ -72,6 +72,7 @@ describe('validateEnv', () => {
         'AUTH_FAILURE_WINDOW_SECONDS',
         'B2BROUTER_ALLOWED_HOSTS',
         'B2BROUTER_TIMEOUT_MS',
+        'BULK_REGISTRATION_CONCURRENCY',
         'DATABASE_URL',
         'DATA_DIR',
         'LOG_FORMAT',

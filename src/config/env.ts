@@ -72,6 +72,8 @@ export const envSchema = z
       .min(0)
       .max(86_400_000)
       .default(60_000),
+    /** Invoices of bulk registrations (POST /registrations) one instance registers at once. */
+    BULK_REGISTRATION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     /** Simulator devices are refused in production unless this is `true`. */
     ALLOW_SIMULATOR: z
       .enum(['true', 'false'])

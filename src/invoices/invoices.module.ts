@@ -52,6 +52,6 @@ import { RemoteInvoiceMatcher } from './registration/remote-invoice-matcher';
     RemoteStateService,
     RemoteStatePoller,
   ],
-  exports: [InvoiceEventsService, RegistrationService, RemoteStateService],
+  exports: [InvoiceEventsService, RegistrationService, RegistrationStore, RemoteStateService],
 })
 export class InvoicesModule {}

@@ -4,10 +4,17 @@ import {
   Logger,
   type OnModuleInit,
 } from '@nestjs/common';
-import { PgBoss, type Job, type JobInsert, type Queue, type SendOptions } from 'pg-boss';
-import { DataSource } from 'typeorm';
+import {
+  PgBoss,
+  type Job,
+  type JobInsert,
+  type JobResult,
+  type Queue,
+  type SendOptions,
+} from 'pg-boss';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DatabaseRuntime } from '../database/database-target';
-import { QUEUE_SCHEMA, pgBossDb } from './pg-boss-db';
+import { QUEUE_SCHEMA, pgBossDb, pgBossTransaction } from './pg-boss-db';
 import { cronEvery } from './cron-every';
 
 export type QueueSettings = Omit<Queue, 'name'>;
@@ -16,7 +23,16 @@ export interface WorkerSettings {
   /** Jobs this instance runs at once from the queue. */
   concurrency?: number;
   pollingIntervalSeconds?: number;
+  /**
+   * Jobs each of those fetches at once and runs one after the other. Above 1, a worker that got
+   * a full batch fetches again at once instead of waiting out the polling interval, so a long
+   * queue of short jobs is not paced by the poll.
+   */
+  batchSize?: number;
 }
+
+/** An id no job has: a lookup that finds nothing, for its side effect. */
+const NO_JOB = '00000000-0000-0000-0000-000000000000';
 
 /** How long a stop waits for running jobs before it lets the rest expire and be retried. */
 const STOP_TIMEOUT_MS = 15_000;
@@ -60,16 +76,22 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /** Creates the queue unless it exists (an existing queue keeps its settings). */
-  define(name: string, settings: QueueSettings = {}): Promise<void> {
-    return this.started().createQueue(name, settings);
+  async define(name: string, settings: QueueSettings = {}): Promise<void> {
+    const boss = this.started();
+    await boss.createQueue(name, settings);
+    // Loads the queue into pg-boss's cache now: an insert inside one of our transactions, which
+    // holds the embedded database's only connection, must not need a second one to look it up.
+    await boss.findJobs(name, { id: NO_JOB });
   }
 
   send(name: string, data: object, options: SendOptions = {}): Promise<string | null> {
     return this.started().send(name, data, options);
   }
 
-  async insert(name: string, jobs: JobInsert[]): Promise<void> {
-    await this.started().insert(name, jobs);
+  /** With `transaction`, the jobs exist if and only if that transaction commits. */
+  async insert(name: string, jobs: JobInsert[], transaction?: EntityManager): Promise<void> {
+    const db = transaction && pgBossTransaction(transaction);
+    await this.started().insert(name, jobs, db && { db });
   }
 
   /** Runs each job of the queue through the handler, one job per call. */
@@ -78,13 +100,31 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     settings: WorkerSettings,
     handler: (job: Job<T>) => Promise<unknown>,
   ): Promise<void> {
+    const common = {
+      localConcurrency: settings.concurrency ?? 1,
+      pollingIntervalSeconds: settings.pollingIntervalSeconds ?? 1,
+    };
+    const batchSize = settings.batchSize ?? 1;
+    if (batchSize === 1) {
+      await this.started().work<T>(name, common, async ([job]) => handler(job));
+      return;
+    }
+    // Each job of the batch is settled on its own: one that throws is retried alone.
     await this.started().work<T>(
       name,
-      {
-        localConcurrency: settings.concurrency ?? 1,
-        pollingIntervalSeconds: settings.pollingIntervalSeconds ?? 1,
+      { ...common, batchSize, burstWhenBatchFull: true, perJobResults: true },
+      async (jobs) => {
+        const results: JobResult[] = [];
+        for (const job of jobs) {
+          try {
+            results.push({ id: job.id, status: 'completed', output: await handler(job) });
+          } catch (err) {
+            this.logger.warn({ err, queue: name, jobId: job.id }, 'Job failed; pg-boss retries it');
+            results.push({ id: job.id, status: 'failed', output: { message: String(err) } });
+          }
+        }
+        return results;
       },
-      async ([job]) => handler(job),
     );
   }
 

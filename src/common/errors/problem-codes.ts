@@ -13,6 +13,7 @@ export const PROBLEMS = {
   CONTACT_NOT_FOUND: { status: 404, title: 'Contact not found' },
   INVOICE_NOT_FOUND: { status: 404, title: 'Invoice not found' },
   ORIGINAL_INVOICE_NOT_FOUND: { status: 404, title: 'Original invoice not found' },
+  REGISTRATION_NOT_FOUND: { status: 404, title: 'Bulk registration not found' },
   REMOTE_INVOICE_NOT_FOUND: { status: 404, title: 'Invoice not found at B2B Router' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   DEVICE_CONFLICT: { status: 409, title: 'Another enabled device already serves this workstation' },

@@ -45,6 +45,9 @@ export const PROBLEM_EXAMPLES: Record<ProblemCode, ProblemExample> = {
   ORIGINAL_INVOICE_NOT_FOUND: {
     detail: 'There is no invoice 1e2d3c4b-5a69-4788-9a6b-5c4d3e2f1a0b.',
   },
+  REGISTRATION_NOT_FOUND: {
+    detail: 'There is no bulk registration 7c9e6679-7425-40de-944b-e07fc1f90ae7.',
+  },
   REMOTE_INVOICE_NOT_FOUND: {
     detail: 'B2B Router no longer has invoice 48213 (number 2026-0142).',
   },
