@@ -63,6 +63,7 @@ describe('openapi.json', () => {
       ['devices', true],
       ['contacts', true],
       ['invoices', true],
+      ['registrations', true],
       ['webhooks', true],
       ['simulator', true],
       ['metrics', true],
