@@ -476,6 +476,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the service’s events
+         * @description Every change of every invoice (the entries of its timeline), oldest first, for consumers that poll: pass `nextCursor` back as `after` to read on, and poll again with it later. Nothing is skipped, even an event whose transaction committed after a later one (an event is served once every transaction that could precede it has ended, usually within milliseconds). When `NOTIFY_WEBHOOK_URL` is set, the same objects are also pushed.
+         */
+        get: operations["EventsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{id}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * See how the push of an event went
+         * @description Attempts, the last status or error, when it is tried next, when it was delivered. An event waits while an earlier event of its invoice is not delivered.
+         */
+        get: operations["EventsController_delivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push an event again
+         * @description Makes the event due now, delivered or not: it is pushed again (same `id`) within `NOTIFY_PUSH_INTERVAL_MS`, after any earlier undelivered event of its invoice, and retried until acknowledged. Answers its delivery as it stands.
+         */
+        post: operations["EventsController_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/simulator/invoices/{id}": {
         parameters: {
             query?: never;
@@ -1060,8 +1120,77 @@ export interface components {
             triggered_at: string;
             data: components["schemas"]["StateChangeDataDto"];
         };
+        EventDto: {
+            /**
+             * @description Unique and stable: a retried or replayed push carries the same id, so a consumer that saw
+             *     it already can ignore it.
+             */
+            id: string;
+            /**
+             * @description What happened to the invoice: `created`, `updated`, `confirmed`, `cancelled`,
+             *     `registration.started`, `registration.succeeded`, `registration.failed`, `linked`,
+             *     `unlinked`, `remote.state_changed`, … (the types of the invoice timeline).
+             */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the change was made (ISO 8601, UTC).
+             */
+            occurredAt: string;
+            invoiceId: string;
+            /**
+             * @description The event's facts, as `details` on the invoice timeline (for example `from` and `to` of
+             *     `remote.state_changed`), with `code` (a problem code, on failures) and `message` (a
+             *     sentence for people) beside them when the event has them. Always an object.
+             * @example {
+             *       "from": "sent",
+             *       "to": "refused",
+             *       "notes": "Unknown customer",
+             *       "source": "webhook",
+             *       "message": "B2B Router: sent → refused (Unknown customer)."
+             *     }
+             */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        EventPageDto: {
+            /** @description Oldest first. */
+            items: components["schemas"]["EventDto"][];
+            /**
+             * @description Pass it as `after` to read on. Given whenever there is a position to continue from (the
+             *     same `after` when nothing new came): poll with the last one. A page shorter than `limit`
+             *     means there was nothing more to read at the time.
+             */
+            nextCursor: string | null;
+        };
+        EventDeliveryDto: {
+            eventId: string;
+            /**
+             * @description `unqueued`: not taken up by the push worker (push is off, or it has not reached the event
+             *     yet); `pending`: waiting for its next attempt, or for an earlier event of its invoice to be
+             *     delivered first; `delivered`: acknowledged with a 2xx.
+             * @enum {string}
+             */
+            state: "pending" | "delivered" | "unqueued";
+            /** @description Every attempt so far, replays included. */
+            attempts: number;
+            /** Format: date-time */
+            lastAttemptAt: string | null;
+            /** @description The receiver's HTTP status at the last attempt; null when it gave none. */
+            lastStatus: number | null;
+            /** @description Why the last attempt failed (status and the start of the answer, or the network error). */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description When it is tried next, while pending.
+             */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+        };
         /** @enum {string} */
-        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHORIZED" | "INVALID_SIGNATURE" | "FORBIDDEN" | "NOT_FOUND" | "DEVICE_NOT_FOUND" | "CONTACT_NOT_FOUND" | "INVOICE_NOT_FOUND" | "ORIGINAL_INVOICE_NOT_FOUND" | "REGISTRATION_NOT_FOUND" | "REMOTE_INVOICE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DEVICE_CONFLICT" | "DEVICE_IN_USE" | "INVOICE_NUMBER_TAKEN" | "INVOICE_NOT_EDITABLE" | "INVOICE_NOT_CONFIRMED" | "INVOICE_STATE_CONFLICT" | "INVOICE_NOT_REGISTERED" | "ORIGINAL_INVOICE_NOT_REGISTERED" | "REGISTRATION_IN_PROGRESS" | "ALREADY_REGISTERED" | "LINK_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_API_VERSION" | "API_ADDRESS_NOT_ALLOWED" | "TEST_RECIPIENT_NOT_ALLOWED" | "SIMULATOR_NOT_ALLOWED" | "NO_ACTIVE_DEVICE" | "INVALID_CONTACT_VAT" | "CONTACT_EMAIL_MISSING" | "INVALID_CREDIT_NOTE" | "CALCULATION_MISMATCH" | "B2BROUTER_REJECTED" | "TOO_MANY_REQUESTS" | "INTERNAL_ERROR" | "B2BROUTER_UNAVAILABLE" | "DOCUMENT_NOT_READY" | "NOT_READY";
+        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHORIZED" | "INVALID_SIGNATURE" | "FORBIDDEN" | "NOT_FOUND" | "DEVICE_NOT_FOUND" | "CONTACT_NOT_FOUND" | "INVOICE_NOT_FOUND" | "ORIGINAL_INVOICE_NOT_FOUND" | "REGISTRATION_NOT_FOUND" | "EVENT_NOT_FOUND" | "REMOTE_INVOICE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DEVICE_CONFLICT" | "DEVICE_IN_USE" | "INVOICE_NUMBER_TAKEN" | "INVOICE_NOT_EDITABLE" | "INVOICE_NOT_CONFIRMED" | "INVOICE_STATE_CONFLICT" | "INVOICE_NOT_REGISTERED" | "ORIGINAL_INVOICE_NOT_REGISTERED" | "REGISTRATION_IN_PROGRESS" | "ALREADY_REGISTERED" | "LINK_MISMATCH" | "PUSH_NOT_CONFIGURED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_API_VERSION" | "API_ADDRESS_NOT_ALLOWED" | "TEST_RECIPIENT_NOT_ALLOWED" | "SIMULATOR_NOT_ALLOWED" | "NO_ACTIVE_DEVICE" | "INVALID_CONTACT_VAT" | "CONTACT_EMAIL_MISSING" | "INVALID_CREDIT_NOTE" | "CALCULATION_MISMATCH" | "B2BROUTER_REJECTED" | "TOO_MANY_REQUESTS" | "INTERNAL_ERROR" | "B2BROUTER_UNAVAILABLE" | "DOCUMENT_NOT_READY" | "NOT_READY";
         FieldProblemDto: {
             /** @example contact.vatNumber */
             field: string;
@@ -1092,6 +1221,7 @@ export interface components {
          *     | `INVOICE_NOT_FOUND` | 404 | Invoice not found |
          *     | `ORIGINAL_INVOICE_NOT_FOUND` | 404 | Original invoice not found |
          *     | `REGISTRATION_NOT_FOUND` | 404 | Bulk registration not found |
+         *     | `EVENT_NOT_FOUND` | 404 | Event not found |
          *     | `REMOTE_INVOICE_NOT_FOUND` | 404 | Invoice not found at B2B Router |
          *     | `METHOD_NOT_ALLOWED` | 405 | Method not allowed |
          *     | `DEVICE_CONFLICT` | 409 | Another enabled device already serves this workstation |
@@ -1105,6 +1235,7 @@ export interface components {
          *     | `REGISTRATION_IN_PROGRESS` | 409 | A registration of this invoice is running |
          *     | `ALREADY_REGISTERED` | 409 | Invoice is already registered |
          *     | `LINK_MISMATCH` | 409 | The remote invoice does not match |
+         *     | `PUSH_NOT_CONFIGURED` | 409 | Events are not pushed (no NOTIFY_WEBHOOK_URL) |
          *     | `PAYLOAD_TOO_LARGE` | 413 | The request body is too large |
          *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | Unsupported media type |
          *     | `UNSUPPORTED_API_VERSION` | 422 | Unsupported B2B Router API version |
@@ -3443,6 +3574,198 @@ export interface operations {
             };
             /** @description `INVALID_SIGNATURE`: The signature is not valid */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    EventsController_list: {
+        parameters: {
+            query?: {
+                /** @description `nextCursor` of the previous page; without it, from the oldest event. */
+                after?: string;
+                /** @description Page size, 1 to 200; 50 by default. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPageDto"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: A valid bearer token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    EventsController_delivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDeliveryDto"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: A valid bearer token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `FORBIDDEN`: Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND`: Event not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    EventsController_redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDeliveryDto"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: A valid bearer token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `FORBIDDEN`: Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND`: Event not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `PUSH_NOT_CONFIGURED`: Events are not pushed (no NOTIFY_WEBHOOK_URL) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description `TOO_MANY_REQUESTS`: Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

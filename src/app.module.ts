@@ -11,6 +11,7 @@ import { UnmappedDatabaseErrors } from './database/unmapped-database-errors';
 import { ContactsModule } from './contacts/contacts.module';
 import { InvoicesModule } from './invoices/invoices.module';
 import { DevicesModule } from './devices/devices.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { AppLoggerModule } from './logging/logging.module';
@@ -48,6 +49,7 @@ export class AppModule {
         InvoicesModule,
         RegistrationsModule,
         WebhooksModule,
+        EventsModule,
         SimulatorViewModule,
       ],
       providers: [

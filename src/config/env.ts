@@ -66,6 +66,13 @@ export const envSchema = z
     B2BROUTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
     NOTIFY_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
     NOTIFY_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16).optional()),
+    /** How often the push worker looks for events to push (when NOTIFY_WEBHOOK_URL is set); 0: never. */
+    NOTIFY_PUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2_000),
+    /** Timeout of one push to NOTIFY_WEBHOOK_URL. */
+    NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** A failed push is retried after about this long, doubling per failure up to the max. */
+    NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5_000),
+    NOTIFY_RETRY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(3_600_000),
     REGISTRATION_RECOVERY_INTERVAL_MS: z.coerce
       .number()
       .int()

@@ -5,6 +5,7 @@ import { Unlink1796700000000 } from '../../migrations/1796700000000-Unlink';
 import { Webhooks1796800000000 } from '../../migrations/1796800000000-Webhooks';
 import { TestRecipient1796900000000 } from '../../migrations/1796900000000-TestRecipient';
 import { BulkRegistrations1797000000000 } from '../../migrations/1797000000000-BulkRegistrations';
+import { EventsOutbox1797100000000 } from '../../migrations/1797100000000-EventsOutbox';
 import { RemoteStateSync1797200000000 } from '../../migrations/1797200000000-RemoteStateSync';
 import { Simulator1797300000000 } from '../../migrations/1797300000000-Simulator';
 
@@ -17,6 +18,7 @@ export const migrations = [
   Webhooks1796800000000,
   TestRecipient1796900000000,
   BulkRegistrations1797000000000,
+  EventsOutbox1797100000000,
   RemoteStateSync1797200000000,
   Simulator1797300000000,
 ];

@@ -145,6 +145,32 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     await this.work(name, { pollingIntervalSeconds: 5 }, sweep);
   }
 
+  /**
+   * A recurring sweep finer than a schedule's minute: each run queues the next one `intervalMs`
+   * later, on one instance at a time. The queue holds at most one waiting and one running job,
+   * and a schedule a minute apart restarts the chain should a run die before queuing the next.
+   * 0 stops it (on every instance, as `every` does).
+   */
+  async loop(name: string, intervalMs: number, sweep: () => Promise<unknown>): Promise<void> {
+    const boss = this.started();
+    await this.define(name, { policy: 'stately', expireInSeconds: 5 * 60, retryLimit: 0 });
+    if (intervalMs === 0) {
+      await boss.unschedule(name);
+      return;
+    }
+    const seconds = Math.max(1, Math.round(intervalMs / 1000));
+    await boss.schedule(name, cronEvery(60));
+    await this.work(name, { pollingIntervalSeconds: Math.min(seconds, 5) }, async () => {
+      try {
+        return await sweep();
+      } finally {
+        // Not once the queue stops: the schedule restarts the chain on the next start.
+        await this.boss?.send(name, {}, { startAfter: seconds });
+      }
+    });
+    await boss.send(name, {});
+  }
+
   private started(): PgBoss {
     if (!this.boss) throw new Error('The job queue is not running');
     return this.boss;

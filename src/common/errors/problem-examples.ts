@@ -48,6 +48,9 @@ export const PROBLEM_EXAMPLES: Record<ProblemCode, ProblemExample> = {
   REGISTRATION_NOT_FOUND: {
     detail: 'There is no bulk registration 7c9e6679-7425-40de-944b-e07fc1f90ae7.',
   },
+  EVENT_NOT_FOUND: {
+    detail: 'There is no event 0b6f3e2a-1c4d-4e5f-8a9b-7c6d5e4f3a2b.',
+  },
   REMOTE_INVOICE_NOT_FOUND: {
     detail: 'B2B Router no longer has invoice 48213 (number 2026-0142).',
   },
@@ -93,6 +96,10 @@ export const PROBLEM_EXAMPLES: Record<ProblemCode, ProblemExample> = {
   LINK_MISMATCH: {
     detail: 'B2B Router invoice 48213 differs from invoice 2026-0142.',
     errors: [{ field: 'total', message: '121.00 here, 121.01 at B2B Router' }],
+  },
+  PUSH_NOT_CONFIGURED: {
+    detail:
+      'Set NOTIFY_WEBHOOK_URL and NOTIFY_WEBHOOK_SECRET to push events; GET /events serves them meanwhile.',
   },
   PAYLOAD_TOO_LARGE: { detail: 'Request bodies are limited to 1 MB.' },
   UNSUPPORTED_MEDIA_TYPE: { detail: 'Send the request body as UTF-8 JSON.' },
