@@ -26,8 +26,8 @@ const SERVICE_ENV = {
   // The recovery logs at info: the log then tells what happened after the restart.
   LOG_LEVEL: 'info',
 };
-// The lease ends at 32 s; the recovery sweep, a pg-boss schedule, runs once a minute.
-const RECOVERY_TIMEOUT_MS = 120_000;
+// The lease ends at 32 s; the recovery sweep then runs within a second (a chain on the queue).
+const RECOVERY_TIMEOUT_MS = 60_000;
 const POLL_MS = 250;
 const PROGRESS_EVERY_MS = 10_000;
 

@@ -224,7 +224,7 @@ describe('Registration recovery on the job queue', () => {
       .reply(204);
     await timePasses(t);
 
-    // The sweep is a pg-boss schedule, looked at every few seconds.
+    // The sweep is a chain of jobs on the queue, a second apart here.
     let state = '';
     for (let i = 0; i < 200 && state !== 'registered'; i++) {
       await new Promise((r) => setTimeout(r, 100));

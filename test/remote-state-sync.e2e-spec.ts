@@ -262,7 +262,7 @@ describe('Remote state polling on the job queue', () => {
       .query(`UPDATE invoices SET remote_poll_at = now() WHERE id = $1`, [invoice.id]);
     remoteSays(invoice, 'sent');
     let state = 'new';
-    // The sweep is a pg-boss schedule, looked at every few seconds.
+    // The sweep is a chain of jobs on the queue, a second apart here.
     for (let i = 0; i < 200 && state !== 'sent'; i++) {
       await new Promise((r) => setTimeout(r, 100));
       state = (await t.as('booking').get(`/invoices/${invoice.id}`).expect(200)).body.registration

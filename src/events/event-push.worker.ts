@@ -47,7 +47,7 @@ export class EventPushWorker implements OnApplicationBootstrap {
   onApplicationBootstrap(): Promise<void> {
     // Without a receiver the loop stops, also one an earlier configuration left scheduled.
     const interval = this.sender.enabled ? this.intervalMs : 0;
-    return this.queue.loop('event-push', interval, () => this.sweep());
+    return this.queue.every('event-push', interval, () => this.sweep());
   }
 
   /** Pushes what is due, round after round, until nothing is or the budget is spent; answers how many were acknowledged. */

@@ -15,7 +15,6 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { DatabaseRuntime } from '../database/database-target';
 import { QUEUE_SCHEMA, pgBossDb, pgBossTransaction } from './pg-boss-db';
-import { cronEvery } from './cron-every';
 
 export type QueueSettings = Omit<Queue, 'name'>;
 
@@ -30,6 +29,9 @@ export interface WorkerSettings {
    */
   batchSize?: number;
 }
+
+/** The chains' safety net: a minute is the finest a pg-boss schedule runs. */
+const EVERY_MINUTE = '* * * * *';
 
 /** An id no job has: a lookup that finds nothing, for its side effect. */
 const NO_JOB = '00000000-0000-0000-0000-000000000000';
@@ -129,29 +131,13 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
-   * A recurring sweep: about every `intervalMs` (a minute at the finest, see cronEvery), on one
-   * instance of all those sharing the database, never two at once; also right after a start.
-   * 0 stops it (on every instance, as the schedule lives in the database).
+   * A recurring sweep, on one instance at a time: each run queues the next one `intervalMs`
+   * later (whole seconds) on a queue that holds at most one waiting and one running job, and
+   * runs once right after a start. pg-boss schedules alone run at most once a minute (each
+   * occurrence is filed in a one-minute slot), so a schedule only restarts the chain, should a
+   * run die before queuing the next. 0 stops it on every instance (the schedule is shared).
    */
   async every(name: string, intervalMs: number, sweep: () => Promise<unknown>): Promise<void> {
-    const boss = this.started();
-    // A sweep that outlives its beat is not run twice; one missed while it ran is not queued up.
-    await this.define(name, { policy: 'singleton', expireInSeconds: 15 * 60, retryLimit: 0 });
-    if (intervalMs === 0) {
-      await boss.unschedule(name);
-      return;
-    }
-    await boss.schedule(name, cronEvery(Math.max(1, Math.round(intervalMs / 1000))));
-    await this.work(name, { pollingIntervalSeconds: 5 }, sweep);
-  }
-
-  /**
-   * A recurring sweep finer than a schedule's minute: each run queues the next one `intervalMs`
-   * later, on one instance at a time. The queue holds at most one waiting and one running job,
-   * and a schedule a minute apart restarts the chain should a run die before queuing the next.
-   * 0 stops it (on every instance, as `every` does).
-   */
-  async loop(name: string, intervalMs: number, sweep: () => Promise<unknown>): Promise<void> {
     const boss = this.started();
     await this.define(name, { policy: 'stately', expireInSeconds: 5 * 60, retryLimit: 0 });
     if (intervalMs === 0) {
@@ -159,7 +145,7 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
       return;
     }
     const seconds = Math.max(1, Math.round(intervalMs / 1000));
-    await boss.schedule(name, cronEvery(60));
+    await boss.schedule(name, EVERY_MINUTE);
     await this.work(name, { pollingIntervalSeconds: Math.min(seconds, 5) }, async () => {
       try {
         return await sweep();
