@@ -2,11 +2,19 @@ import { percentile } from './bench-http';
 import type { BenchOptions } from './bench-options';
 import type { Tally } from './mock-b2brouter';
 
-export interface BenchReport {
-  options: BenchOptions;
+/** Calls timed together: their wall time and each one's duration, in ms. */
+export interface Timed {
   wallMs: number;
-  /** Duration of each register call, in ms. */
   times: number[];
+}
+
+export interface BenchReport extends Timed {
+  options: BenchOptions;
+  /** What ran, where: `service on postgres (…)`. */
+  title: string;
+  latencyMs: number;
+  /** Creating and confirming the invoices, one create and one confirm call each. */
+  createConfirm: Timed;
   statuses: Map<number, number>;
   firstBodies: Map<number, unknown>;
   registered: number;
@@ -18,25 +26,22 @@ export interface BenchReport {
 /** One aligned line per figure, so runs can be compared (and pasted) as they are. */
 export function printReport(r: BenchReport): void {
   const { n } = r.options;
-  const sorted = [...r.times].sort((a, b) => a - b);
-  const ms = (x: number) => x.toFixed(1);
   const statuses = [...r.statuses].sort(([a], [b]) => a - b);
   const repeat = r.repeat
     ? `${r.repeat.good} / ${r.repeat.size} answered 200 registered; ` +
       `mock counts ${r.repeat.unchanged ? 'unchanged' : 'CHANGED'}`
     : 'skipped';
+  const register = figures(r, n);
+  const created = figures(r.createConfirm, n);
+  process.stdout.write(`${r.title}\n`);
   const lines = [
     ['invoices (N)', String(n)],
     ['concurrency', String(r.options.concurrency)],
-    ['mock latency', `${r.options.latencyMs} ms`],
-    ['database', describeDatabase(r.options.databaseUrl)],
+    ['mock latency', `${r.latencyMs} ms`],
+    ['create + confirm', `${created.perSecond.toFixed(1)} invoices/s  ${latencies(created)}`],
     ['wall time', `${(r.wallMs / 1000).toFixed(2)} s`],
-    ['throughput', `${((n * 1000) / r.wallMs).toFixed(1)} registrations/s`],
-    [
-      'latency ms',
-      [50, 95, 99].map((p) => `p${p} ${ms(percentile(sorted, p))}`).join('  ') +
-        `  max ${ms(sorted[sorted.length - 1])}`,
-    ],
+    ['throughput', `${register.perSecond.toFixed(1)} registrations/s`],
+    ['latency ms', latencies(register)],
     ['HTTP statuses', statuses.map(([status, count]) => `${status}: ${count}`).join(', ')],
     ['registered (200)', `${r.registered} / ${n}`],
     ['mock: 1 create + 1 send', `${r.tally.exact} / ${n}`],
@@ -57,6 +62,31 @@ export function printReport(r: BenchReport): void {
   if (r.tally.badIds.length) {
     process.stdout.write(`  e.g. ids ${JSON.stringify(r.tally.badIds.slice(0, 5))}\n`);
   }
+}
+
+export interface Figures {
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** Throughput of `n` items over the wall time, and the percentiles of the calls' durations. */
+export function figures({ wallMs, times }: Timed, n: number): Figures {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    perSecond: (n * 1000) / wallMs,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+  };
+}
+
+function latencies(f: Figures): string {
+  const ms = (x: number) => x.toFixed(1);
+  return `p50 ${ms(f.p50)}  p95 ${ms(f.p95)}  p99 ${ms(f.p99)}  max ${ms(f.max)} (ms)`;
 }
 
 /** The password of a PostgreSQL URL never reaches the output. */

@@ -92,8 +92,10 @@ async function main(): Promise<number> {
     const problems = [
       batch.succeeded !== count && `${batch.succeeded} of ${count} succeeded`,
       tally.exact !== count && `${tally.exact} of ${count} created and sent exactly once`,
-      tally.badNumbers.length > 0 && `created other than once: ${JSON.stringify(tally.badNumbers.slice(0, 5))}`,
-      tally.badIds.length > 0 && `sent other than once: ${JSON.stringify(tally.badIds.slice(0, 5))}`,
+      tally.badNumbers.length > 0 &&
+        `created other than once: ${JSON.stringify(tally.badNumbers.slice(0, 5))}`,
+      tally.badIds.length > 0 &&
+        `sent other than once: ${JSON.stringify(tally.badIds.slice(0, 5))}`,
     ].filter((p): p is string => typeof p === 'string');
     ok = problems.length === 0;
     out(
@@ -116,7 +118,9 @@ async function awaitDone(call: ApiCall, batchId: string): Promise<Batch> {
     const batch = answer.body as Batch | null;
     if (answer.status === 200 && batch?.status === 'done') return batch;
     if (performance.now() > deadline) {
-      throw new Error(`the batch is not done ${FINISH_TIMEOUT_MS / 1000} s after the restart: ${JSON.stringify({ ...batch, items: undefined })}`);
+      throw new Error(
+        `the batch is not done ${FINISH_TIMEOUT_MS / 1000} s after the restart: ${JSON.stringify({ ...batch, items: undefined })}`,
+      );
     }
     await sleep(POLL_MS);
   }

@@ -42,6 +42,7 @@ export interface Tally {
 export interface MockB2bRouter {
   url: string;
   port: number;
+  latencyMs: number;
   /** Every count, serialised: equal snapshots mean nothing reached the mock in between. */
   snapshot(): string;
   tally(expectedNumbers: readonly string[]): Tally;
@@ -158,6 +159,7 @@ export async function startMockB2bRouter(options: MockOptions = {}): Promise<Moc
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    latencyMs,
     snapshot: () => JSON.stringify([[...creates], [...sends]]),
     counts(number) {
       const id = idByNumber.get(number);

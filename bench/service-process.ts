@@ -4,6 +4,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The service, built, in its own process: what is timed is what would be deployed. */
@@ -14,6 +15,8 @@ export interface ServiceProcess {
   workDir: string;
   /** Every start of this service appends to it, so one file tells the whole story. */
   logFile: string;
+  /** From the spawn to the first ready answer of /health/ready, in ms. */
+  readyMs: number;
   /** kill -9: no shutdown hook runs, as in a crash. The files stay, for a restart. */
   kill(): Promise<void>;
   /**
@@ -61,6 +64,7 @@ const SERVICE_VARS = [
 ];
 
 const READY_TIMEOUT_MS = 120_000;
+const READY_POLL_MS = 20;
 
 export async function startService(options: ServiceOptions): Promise<ServiceProcess> {
   const workDir = mkdtempSync(join(tmpdir(), 'b2brouter-bench-'));
@@ -88,6 +92,7 @@ async function launch(settings: Settings): Promise<ServiceProcess> {
   const log = createWriteStream(logFile, { flags: 'a' });
   // dist/bench/ → dist/src/main.js; run from the work dir so no developer .env is picked up.
   const main = resolve(__dirname, '../src/main.js');
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [main], { cwd: workDir, env, stdio: 'pipe' });
   log.write(`--- service started, pid ${child.pid}, ${new Date().toISOString()} ---\n`);
   // Two sources share the file: neither may end it while the other still writes.
@@ -109,6 +114,7 @@ async function launch(settings: Settings): Promise<ServiceProcess> {
     token,
     workDir,
     logFile,
+    readyMs: 0,
     async kill() {
       child.kill('SIGKILL');
       await ended();
@@ -126,6 +132,7 @@ async function launch(settings: Settings): Promise<ServiceProcess> {
   };
   try {
     await waitUntilReady(service.baseUrl, child);
+    service.readyMs = performance.now() - spawnedAt;
   } catch (err) {
     await service.stop(true);
     const tail = readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
@@ -135,7 +142,8 @@ async function launch(settings: Settings): Promise<ServiceProcess> {
   return service;
 }
 
-async function waitUntilReady(baseUrl: string, child: ChildProcess): Promise<void> {
+/** Polls often: the time to ready is one of the benchmark's figures. */
+export async function waitUntilReady(baseUrl: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -150,13 +158,13 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess): Promise<voi
     } catch {
       // Not listening yet.
     }
-    await sleep(200);
+    await sleep(READY_POLL_MS);
   }
   throw new Error(`The service was not ready within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
 /** SIGTERM lets the embedded database close cleanly; after 10 s it is killed regardless. */
-async function terminate(child: ChildProcess, exited: Promise<void>): Promise<void> {
+export async function terminate(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -165,7 +173,7 @@ async function terminate(child: ChildProcess, exited: Promise<void>): Promise<vo
 }
 
 /** Asks the OS for a port nobody uses; the tiny race until the service binds it is accepted. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', reject);
