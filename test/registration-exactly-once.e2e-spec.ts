@@ -159,10 +159,12 @@ describe('Exactly once, with no holes', () => {
   it('3. continues in the account it began in when the device moved before the create was marked', async () => {
     const device = await createDevice(t);
     const store = t.app.get(RegistrationStore);
-    const mark = store.markCreateAttempted.bind(store);
-    jest.spyOn(store, 'markCreateAttempted').mockImplementationOnce(async (lease) => {
+    // The checks have read the device; the statement that pins the attempt and marks its create
+    // comes next, and the device moves in between.
+    const begin = store.begin.bind(store);
+    jest.spyOn(store, 'begin').mockImplementationOnce(async (...args) => {
       await t.as('admin').patch(`/devices/${device.id}`).send({ accountId: '8888' }).expect(200);
-      return mark(lease);
+      return begin(...args);
     });
     const res = await register().expect(409);
     expect(res.body).toMatchObject({ code: 'INVOICE_STATE_CONFLICT', retryable: true });

@@ -4,7 +4,9 @@ import { RegistrationStore } from '../src/invoices/registration/registration-sto
 import { TEST_DB } from './support/databases';
 import {
   CREATE,
+  found,
   listsAndShows,
+  lookupUrl,
   timePasses,
   b2brouter,
   confirmedInvoice,
@@ -147,7 +149,7 @@ describe('Registration under concurrency and crashes', () => {
       (await t.as('booking').get(`/invoices/${invoice.id}`).expect(200)).body;
 
     /** The process dies at `step`: neither its result nor its failure reaches the database. */
-    function killAt(step: 'markCreateAttempted' | 'saveRemoteInvoice') {
+    function killAt(step: 'saveRemoteInvoice') {
       const store = t.app.get(RegistrationStore);
       jest.spyOn(store, step).mockRejectedValueOnce(new Error('killed'));
       jest.spyOn(store, 'fail').mockRejectedValueOnce(new Error('killed'));
@@ -179,14 +181,18 @@ describe('Registration under concurrency and crashes', () => {
         accountId: '5000',
         apiKey: 'desk_two_key_0002',
       });
-      killAt('markCreateAttempted');
+      killAfterBegin(t.app.get(RegistrationStore));
       await t
         .as('booking')
         .post(`/invoices/${invoice.id}/register`)
         .set('X-Workstation-Id', 'desk-2')
         .expect(500);
       await expireLease();
+      // The create was marked: the background looks for it first, and finds nothing.
       mock.scope
+        .get('/accounts/5000/invoices')
+        .query(true)
+        .reply(200, found())
         .post('/accounts/5000/invoices')
         .reply(201, { invoice: remoteInvoice(13, invoice.number) })
         .post('/invoices/send_invoice/13')
@@ -212,12 +218,12 @@ describe('Registration recovery on the job queue', () => {
   it('runs by itself and finishes an interrupted registration', async () => {
     await createDevice(t);
     const invoice = await confirmedInvoice(t, (await createContact(t)).id);
-    const store = t.app.get(RegistrationStore);
-    jest.spyOn(store, 'markCreateAttempted').mockRejectedValueOnce(new Error('killed'));
-    jest.spyOn(store, 'fail').mockRejectedValueOnce(new Error('killed'));
+    killAfterBegin(t.app.get(RegistrationStore));
     await t.as('booking').post(`/invoices/${invoice.id}/register`).expect(500);
     const mock = b2brouter();
     mock.scope
+      .get(lookupUrl(invoice.number))
+      .reply(200, found())
       .post(CREATE)
       .reply(201, { invoice: remoteInvoice(14, invoice.number) })
       .post('/invoices/send_invoice/14')
@@ -235,3 +241,16 @@ describe('Registration recovery on the job queue', () => {
     expect(mock.count('POST', CREATE)).toBe(1);
   });
 });
+
+/**
+ * The process dies right after the attempt began (device pinned, create marked) and before the
+ * create went out: neither the create nor the failure is recorded.
+ */
+function killAfterBegin(store: RegistrationStore) {
+  const begin = store.begin.bind(store);
+  jest.spyOn(store, 'begin').mockImplementationOnce(async (...args) => {
+    await begin(...args);
+    throw new Error('killed');
+  });
+  jest.spyOn(store, 'fail').mockRejectedValueOnce(new Error('killed'));
+}

@@ -9,6 +9,23 @@ export interface EventFacts {
   details?: Record<string, unknown>;
 }
 
+/**
+ * The same event as `record`, as an INSERT … SELECT over `source` (a CTE returning invoice `id`s),
+ * for a hand-written statement that changes the invoice and records it in one round trip.
+ */
+export function eventInsertSql(
+  source: string,
+  type: string,
+  facts: EventFacts,
+  param: (value: unknown) => string,
+): string {
+  const details = facts.details ? JSON.stringify(facts.details) : null;
+  return `INSERT INTO invoice_events (invoice_id, type, code, message, details)
+          SELECT id, ${param(type)}, ${param(facts.code ?? null)}, ${param(facts.message ?? null)},
+                 ${param(details)}::jsonb
+            FROM ${source} RETURNING seq`;
+}
+
 /** The invoice timeline. Events are written in the transaction of the change they describe. */
 @Injectable()
 export class InvoiceEventsService {

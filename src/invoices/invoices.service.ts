@@ -23,10 +23,8 @@ export class InvoicesService {
     private readonly events: InvoiceEventsService,
   ) {}
 
-  async get(id: string, manager: EntityManager = this.invoices.manager): Promise<Invoice> {
-    const invoice = await manager.findOne(Invoice, { where: { id }, relations: { lines: true } });
-    if (!invoice) throw new DomainError('INVOICE_NOT_FOUND', `There is no invoice ${id}.`);
-    return invoice;
+  get(id: string, manager: EntityManager = this.invoices.manager): Promise<Invoice> {
+    return findInvoice(manager, id);
   }
 
   xrefOf(invoiceId: string): Promise<ProjectXref | null> {
@@ -251,6 +249,16 @@ export class InvoicesService {
       throw error;
     }
   }
+}
+
+/**
+ * An invoice with its lines, in one query: `findOne` would add a LIMIT, which makes TypeORM
+ * fetch the ids first and the rows second.
+ */
+export async function findInvoice(manager: EntityManager, id: string): Promise<Invoice> {
+  const [invoice] = await manager.find(Invoice, { where: { id }, relations: { lines: true } });
+  if (!invoice) throw new DomainError('INVOICE_NOT_FOUND', `There is no invoice ${id}.`);
+  return invoice;
 }
 
 /** numeric(14,2): twelve digits before the decimal point. */

@@ -14,14 +14,15 @@ export class RegistrationResults {
     @InjectRepository(Contact) private readonly contacts: Repository<Contact>,
   ) {}
 
-  async of(invoice: Invoice): Promise<RegistrationResultDto> {
-    const [xref, contact] = await Promise.all([
-      this.xrefs.findOneBy({ invoiceId: invoice.id }),
-      this.contacts.findOneBy({ id: invoice.contactId }),
-    ]);
+  /** `knownXref`: the one the registration just wrote, so it is not read again. */
+  async of(invoice: Invoice, knownXref?: ProjectXref): Promise<RegistrationResultDto> {
     // A registration went where its create body said (a device's test recipient, maybe);
     // a linked invoice was delivered by whoever created it, to its contact.
     const body = invoice.registrationState === 'registered' ? invoice.b2brouterPayload : null;
+    const [xref, contact] = await Promise.all([
+      knownXref ?? this.xrefs.findOneBy({ invoiceId: invoice.id }),
+      body?.contact.email ? null : this.contacts.findOneBy({ id: invoice.contactId }),
+    ]);
     return RegistrationResultDto.of(invoice, xref, {
       sentTo: body?.contact.email ?? contact?.email ?? null,
       testRedirectedFrom: body ? invoice.testRedirectedFrom : null,

@@ -48,7 +48,7 @@ export class RegistrationSteps {
       await this.matcher.refuseRecreating(a, a.invoice.unlinkedFrom);
     }
     progress.step = 'create';
-    await this.store.markCreateAttempted(a.lease);
+    if (!a.createMarked) await this.store.markCreateAttempted(a.lease);
     a.invoice.createAttemptedAt ??= new Date();
     let created: B2bRouterInvoice;
     try {
@@ -70,7 +70,8 @@ export class RegistrationSteps {
     }
     progress.calling = null;
     progress.step = 'save-remote-id';
-    await this.store.saveRemoteInvoice(a.lease, created);
+    await this.store.saveRemoteInvoice(a.lease, created, { sendNext: true });
+    a.sendMarked = true;
     await this.matcher.noteDrift(a, created);
     return created.id;
   }
@@ -87,7 +88,7 @@ export class RegistrationSteps {
       if (state !== 'new') return state;
     }
     progress.step = 'send';
-    await this.store.markSendAttempted(a.lease);
+    if (!a.sendMarked) await this.store.markSendAttempted(a.lease);
     progress.calling = 'send';
     let state = 'new';
     try {
@@ -100,6 +101,8 @@ export class RegistrationSteps {
       state = await this.readState(a, id);
       if (state === 'new') throw error;
     }
+    // A write of its own, not merged into the outcome's: should that one fail, B2B Router may
+    // still show `new` while it delivers, and only this mark stops a second send.
     await this.store.markSent(a.lease);
     progress.calling = null;
     return state;

@@ -8,7 +8,9 @@ import { DomainError } from '../../common/errors/domain-error';
 import type { Env } from '../../config/env';
 import { isUniqueViolation } from '../../database/postgres-errors';
 import type { Device } from '../../devices/device.entity';
+import { entityFromRow } from '../../database/entity-rows';
 import { InvoiceEventsService } from '../invoice-events.service';
+import { findInvoice } from '../invoices.service';
 import {
   Invoice,
   isAtB2bRouter,
@@ -18,6 +20,7 @@ import {
 import { ProjectXref } from '../project-xref.entity';
 import type { Undo } from './registration-failure';
 import { FIRST_POLL } from '../remote-state/remote-states';
+import { Statement } from './registration-sql';
 
 /** Proof of holding an invoice's registration; every write after the claim presents it. */
 export interface Lease {
@@ -54,6 +57,11 @@ const MAX_RETRY_DELAY_SECONDS = 3600;
 
 export const NOT_FINAL = "registration_state NOT IN ('registered', 'linked')";
 export const PINNED = '(b2brouter_invoice_id IS NOT NULL OR create_attempted_at IS NOT NULL)';
+/** The first mark stays: adoption judges remote invoices by it. */
+const CREATE_MARK_VALUE = 'COALESCE(create_attempted_at, now())';
+const CREATE_MARK = `create_attempted_at = ${CREATE_MARK_VALUE}`;
+/** The lease holder's rows, in the hand-written statements ($1 invoice id, $2 lease token). */
+const HELD = 'id = $1 AND lease_token = $2 AND lease_until > now()';
 
 /** What a definite answer undoes: a call that did nothing, or a remote invoice that is gone. */
 const UNDO: Record<Undo, QueryDeepPartialEntity<Invoice>> = {
@@ -94,76 +102,95 @@ export class RegistrationStore {
 
   /**
    * Takes the lease. Nothing is judged from an earlier read: what the attempt does next (its
-   * checks, or continuing in a pinned account) is decided on the row returned here.
+   * checks, or continuing in a pinned account) is decided on the row read after the claim, which
+   * nobody else may change while the lease is ours. An invoice the claim did not take is read to
+   * say why.
    */
   async claim(invoiceId: string): Promise<ClaimResult> {
-    return this.dataSource.transaction(async (m) => {
-      const token = randomUUID();
-      const claimed = await m
-        .createQueryBuilder()
-        .update(Invoice)
-        .set({
-          leaseToken: token,
-          leaseUntil: this.inLease(),
-          // If this holder dies, the background takes a pinned registration up when its lease
-          // ends; a fresh one only once `begin` has recorded its device (no workstation later).
-          retryAt: () => `CASE WHEN ${PINNED} THEN ${this.inLeaseSql()} END`,
-          registrationState: 'in_progress',
-        })
-        .where('id = :invoiceId', { invoiceId })
-        .andWhere(`status = 'confirmed' AND ${NOT_FINAL}`)
-        .andWhere('(lease_until IS NULL OR lease_until <= now())')
-        .execute();
-      const invoice = await m.findOneOrFail(Invoice, {
-        where: { id: invoiceId },
-        relations: { lines: true },
-      });
-      if (claimed.affected === 1) return { claimed: { invoiceId, token }, invoice };
-      if (isAtB2bRouter(invoice)) return { done: invoice };
-      if (invoice.status !== 'confirmed') {
-        const detail = `Only confirmed invoices can be registered; invoice ${invoice.number} is ${invoice.status}.`;
-        return { refused: new DomainError('INVOICE_NOT_CONFIRMED', detail) };
-      }
-      throw inProgress(invoice.number, await this.secondsLeft(m, invoiceId));
-    });
+    const token = randomUUID();
+    const claimed = await this.dataSource
+      .createQueryBuilder()
+      .update(Invoice)
+      .set({
+        leaseToken: token,
+        leaseUntil: this.inLease(),
+        // If this holder dies, the background takes a pinned registration up when its lease
+        // ends; a fresh one only once `begin` has recorded its device (no workstation later).
+        retryAt: () => `CASE WHEN ${PINNED} THEN ${this.inLeaseSql()} END`,
+        registrationState: 'in_progress',
+      })
+      .where('id = :invoiceId', { invoiceId })
+      .andWhere(`status = 'confirmed' AND ${NOT_FINAL}`)
+      .andWhere('(lease_until IS NULL OR lease_until <= now())')
+      .execute();
+    const invoice = await findInvoice(this.dataSource.manager, invoiceId);
+    if (claimed.affected === 1) return { claimed: { invoiceId, token }, invoice };
+    if (isAtB2bRouter(invoice)) return { done: invoice };
+    if (invoice.status !== 'confirmed') {
+      const detail = `Only confirmed invoices can be registered; invoice ${invoice.number} is ${invoice.status}.`;
+      return { refused: new DomainError('INVOICE_NOT_CONFIRMED', detail) };
+    }
+    throw inProgress(invoice.number, await this.secondsLeft(invoiceId));
   }
 
   /**
    * The attempt begins talking to B2B Router. A fresh one records where (device, account,
    * address) and what (the create body) it will create; one that continues keeps what its
-   * pinned predecessor recorded.
+   * pinned predecessor recorded. With `markCreate`, the create follows at once and its mark is
+   * written in the same statement (see markCreateAttempted).
    */
   async begin(
     lease: Lease,
+    invoice: Invoice,
     fresh: {
       device: Device;
       payload: B2bRouterInvoiceInput;
       testRedirectedFrom: string | null;
     } | null,
+    { markCreate = false } = {},
   ): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      await this.write(m, lease, {
-        ...(fresh && {
+    const sql = new Statement([lease.invoiceId, lease.token]);
+    const pins: Partial<Invoice> = fresh
+      ? {
           registrationDeviceId: fresh.device.id,
           b2brouterEnvironment: fresh.device.environment,
           b2brouterAccountId: fresh.device.accountId,
           b2brouterApiAddress: fresh.device.apiAddress,
           b2brouterPayload: fresh.payload,
           testRedirectedFrom: fresh.testRedirectedFrom,
-        }),
-        leaseUntil: this.inLease(),
-        retryAt: this.inLease(),
-      });
-      const invoice = await m.findOneByOrFail(Invoice, { id: lease.invoiceId });
-      await this.events.record(m, lease.invoiceId, 'registration.started', {
-        details: {
-          deviceId: invoice.registrationDeviceId,
-          environment: invoice.b2brouterEnvironment,
-          accountId: invoice.b2brouterAccountId,
-          ...(!fresh && { continues: true }),
-        },
-      });
-    });
+        }
+      : {};
+    const set = [`lease_until = ${this.inLeaseSql()}`, `retry_at = ${this.inLeaseSql()}`];
+    for (const [property, value] of Object.entries(pins)) {
+      set.push(`${this.columnOf(property)} = ${sql.param(value)}`);
+    }
+    // The device row is checked unchanged and share-locked in the statement that pins the
+    // create, exactly as markCreateAttempted does in its transaction.
+    const device = markCreate && fresh ? sql.unchangedDevice(fresh.device) : null;
+    if (device) set.push(CREATE_MARK);
+    const pinned = { ...invoice, ...pins };
+    const details = {
+      deviceId: pinned.registrationDeviceId,
+      environment: pinned.b2brouterEnvironment,
+      accountId: pinned.b2brouterAccountId,
+      ...(!fresh && { continues: true }),
+    };
+    const rows = await sql.run(
+      this.dataSource,
+      `WITH ${device ? `device AS (${device}),` : ''}
+       pinned AS (
+         UPDATE invoices SET ${set.join(', ')}, updated_at = now()
+          WHERE ${HELD} ${device ? 'AND EXISTS (SELECT 1 FROM device)' : ''}
+          RETURNING id)
+       ${sql.event('pinned', 'registration.started', { details })}`,
+    );
+    if (rows.length === 1) {
+      // The attempt's copy of the row keeps up, for the steps and the outcome's event.
+      Object.assign(invoice, pins);
+      return;
+    }
+    if (device && (await this.holds(lease))) throw deviceChanged();
+    throw inProgress(lease.invoiceId);
   }
 
   /**
@@ -180,29 +207,29 @@ export class RegistrationStore {
           FOR SHARE OF d`,
         [lease.invoiceId],
       );
-      if (unchanged.length === 0) {
-        throw new DomainError(
-          'INVOICE_STATE_CONFLICT',
-          'The device was changed or deleted while this registration began; nothing was sent. Register it again.',
-          { retryable: true },
-        );
-      }
-      // The first mark stays: adoption judges remote invoices by it.
-      await this.write(
-        m,
-        lease,
-        this.renewed({ createAttemptedAt: () => 'COALESCE(create_attempted_at, now())' }),
-      );
+      if (unchanged.length === 0) throw deviceChanged();
+      await this.write(m, lease, this.renewed({ createAttemptedAt: () => CREATE_MARK_VALUE }));
     });
   }
 
-  /** Written the moment B2B Router answers the create: from here on nothing creates it again. */
-  async saveRemoteInvoice(lease: Lease, remote: { id: number; state?: string }): Promise<void> {
+  /**
+   * Written the moment B2B Router answers the create: from here on nothing creates it again.
+   * With `sendNext`, the send follows at once and its mark goes in the same write.
+   */
+  async saveRemoteInvoice(
+    lease: Lease,
+    remote: { id: number; state?: string },
+    { sendNext = false } = {},
+  ): Promise<void> {
     try {
       await this.write(
         this.dataSource.manager,
         lease,
-        this.renewed({ b2brouterInvoiceId: String(remote.id), remoteState: remote.state ?? null }),
+        this.renewed({
+          b2brouterInvoiceId: String(remote.id),
+          remoteState: remote.state ?? null,
+          ...(sendNext && { sendAttemptedAt: () => 'now()' }),
+        }),
       );
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -235,53 +262,62 @@ export class RegistrationStore {
     return this.write(this.dataSource.manager, lease, this.renewed({}));
   }
 
-  /** Registered: reference and cross-reference saved together with the timeline event. */
+  /**
+   * Registered: reference, cross-reference and timeline event written by one statement.
+   * `invoice` is the attempt's claimed row; its lines cannot change under the lease.
+   */
   async succeed(
     lease: Lease,
-    facts: { remoteState: string | null; sentTo: string },
-  ): Promise<Invoice> {
-    return this.dataSource.transaction(async (m) => {
-      const invoice = await m.findOneByOrFail(Invoice, { id: lease.invoiceId });
-      await this.write(m, lease, {
-        registrationState: 'registered',
-        reference: invoice.b2brouterInvoiceId,
-        remoteState: facts.remoteState,
-        registeredAt: () => 'now()',
-        remotePollAt: () => FIRST_POLL,
-        sentAt: () => 'COALESCE(sent_at, now())',
-        lastError: null,
-        leaseToken: null,
-        leaseUntil: null,
-        retryAt: null,
-        recoveryAttempts: 0,
-      });
-      await m.delete(ProjectXref, { invoiceId: lease.invoiceId });
-      await m.insert(ProjectXref, {
-        invoiceId: lease.invoiceId,
-        projectId: invoice.projectId,
-        system: 'b2brouter',
-        externalId: invoice.b2brouterInvoiceId!,
-      });
-      // A body built with a device's test recipient went there, not to the contact.
-      const redirected = invoice.testRedirectedFrom;
-      await this.events.record(m, lease.invoiceId, 'registration.succeeded', {
-        message:
-          `Registered at B2B Router as ${invoice.b2brouterInvoiceId} and sent to ${facts.sentTo}` +
-          (redirected
-            ? ` (a test redirection: the device's testRecipientEmail, instead of the contact's ${redirected}).`
-            : '.'),
-        details: {
-          b2brouterInvoiceId: Number(invoice.b2brouterInvoiceId),
-          remoteState: facts.remoteState,
-          sentTo: facts.sentTo,
-          ...(redirected && { testRedirection: true, testRedirectedFrom: redirected }),
-        },
-      });
-      return m.findOneOrFail(Invoice, {
-        where: { id: lease.invoiceId },
-        relations: { lines: true },
-      });
+    invoice: Invoice,
+    facts: { remoteId: number; remoteState: string | null; sentTo: string },
+  ): Promise<{ invoice: Invoice; xref: ProjectXref }> {
+    // A body built with a device's test recipient went there, not to the contact.
+    const redirected = invoice.testRedirectedFrom;
+    const sql = new Statement([lease.invoiceId, lease.token]);
+    const remoteState = sql.param(facts.remoteState);
+    const [row] = await sql.run<Record<string, unknown>>(
+      this.dataSource,
+      `WITH done AS (
+         UPDATE invoices SET registration_state = 'registered', reference = b2brouter_invoice_id,
+                remote_state = ${remoteState}, registered_at = now(), remote_poll_at = ${FIRST_POLL},
+                sent_at = COALESCE(sent_at, now()), last_error = NULL, lease_token = NULL,
+                lease_until = NULL, retry_at = NULL, recovery_attempts = 0, updated_at = now()
+          WHERE ${HELD}
+          RETURNING *),
+       xref AS (
+         INSERT INTO project_xrefs (invoice_id, project_id, system, external_id)
+         SELECT id, project_id, 'b2brouter', b2brouter_invoice_id FROM done
+         ON CONFLICT (invoice_id) DO UPDATE SET id = gen_random_uuid(),
+            project_id = EXCLUDED.project_id, system = EXCLUDED.system,
+            external_id = EXCLUDED.external_id, created_at = now()
+         RETURNING *),
+       event AS (${sql.event('done', 'registration.succeeded', {
+         message:
+           `Registered at B2B Router as ${facts.remoteId} and sent to ${facts.sentTo}` +
+           (redirected
+             ? ` (a test redirection: the device's testRecipientEmail, instead of the contact's ${redirected}).`
+             : '.'),
+         details: {
+           b2brouterInvoiceId: facts.remoteId,
+           remoteState: facts.remoteState,
+           sentTo: facts.sentTo,
+           ...(redirected && { testRedirection: true, testRedirectedFrom: redirected }),
+         },
+       })})
+       SELECT done.*, xref.id AS xref_id, xref.created_at AS xref_created_at FROM done, xref`,
+    );
+    if (!row) throw inProgress(lease.invoiceId);
+    const registered = entityFromRow(this.dataSource, Invoice, row);
+    registered.lines = invoice.lines;
+    const xref = Object.assign(new ProjectXref(), {
+      id: row.xref_id,
+      invoiceId: registered.id,
+      projectId: registered.projectId,
+      system: 'b2brouter',
+      externalId: registered.b2brouterInvoiceId,
+      createdAt: row.xref_created_at,
     });
+    return { invoice: registered, xref };
   }
 
   /**
@@ -374,13 +410,25 @@ export class RegistrationStore {
     if (result.affected !== 1) throw inProgress(lease.invoiceId);
   }
 
-  private async secondsLeft(m: EntityManager, invoiceId: string): Promise<number> {
-    const [row] = await m.query<Array<{ seconds: number | null }>>(
+  private async secondsLeft(invoiceId: string): Promise<number> {
+    const [row] = await this.dataSource.query<Array<{ seconds: number | null }>>(
       `SELECT GREATEST(1, CEIL(EXTRACT(EPOCH FROM lease_until - now())))::int AS seconds
          FROM invoices WHERE id = $1`,
       [invoiceId],
     );
     return row?.seconds ?? 1;
+  }
+
+  private columnOf(property: string): string {
+    return this.dataSource.getMetadata(Invoice).findColumnWithPropertyName(property)!.databaseName;
+  }
+
+  private async holds(lease: Lease): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM invoices WHERE ${HELD}`, [
+      lease.invoiceId,
+      lease.token,
+    ]);
+    return rows.length === 1;
   }
 
   private inLease() {
@@ -390,6 +438,14 @@ export class RegistrationStore {
   private inLeaseSql() {
     return `now() + interval '${this.leaseSeconds} seconds'`;
   }
+}
+
+function deviceChanged(): DomainError {
+  return new DomainError(
+    'INVOICE_STATE_CONFLICT',
+    'The device was changed or deleted while this registration began; nothing was sent. Register it again.',
+    { retryable: true },
+  );
 }
 
 function inProgress(invoice: string, retryAfterSeconds?: number): DomainError {

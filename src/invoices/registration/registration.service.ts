@@ -4,6 +4,7 @@ import { DevicesService } from '../../devices/devices.service';
 import { Metrics } from '../../metrics/metrics';
 import type { RegistrationResultDto } from '../dto/registration-result.dto';
 import { type Invoice, isAtB2bRouter, isPinned } from '../invoice.entity';
+import type { ProjectXref } from '../project-xref.entity';
 import { InvoicesService } from '../invoices.service';
 import {
   callerError,
@@ -27,6 +28,8 @@ interface Attempt extends MatchAttempt {
 /** The registered invoice, and whether this call registered it (or an earlier one had). */
 interface Ended {
   invoice: Invoice;
+  /** Known when this call wrote it. */
+  xref?: ProjectXref;
   byThisCall: boolean;
 }
 
@@ -72,7 +75,7 @@ export class RegistrationService {
     });
     // An invoice found registered already is an answer repeated, not another registration.
     if (ended.byThisCall) this.metrics.registrations.inc({ outcome: 'registered' });
-    return this.results.of(ended.invoice);
+    return this.results.of(ended.invoice, ended.xref);
   }
 
   private async attempt(
@@ -80,8 +83,6 @@ export class RegistrationService {
     workstationId: string | undefined,
     resume: boolean,
   ): Promise<Ended> {
-    const invoice = await this.invoices.get(invoiceId);
-    if (isAtB2bRouter(invoice)) return { invoice, byThisCall: false };
     const claim = await this.store.claim(invoiceId);
     if ('done' in claim) return { invoice: claim.done, byThisCall: false };
     if ('refused' in claim) {
@@ -101,11 +102,12 @@ export class RegistrationService {
       const remoteId = await this.steps.ensureCreated(attempt, progress);
       const remoteState = await this.steps.ensureSent(attempt, remoteId, progress);
       progress.step = 'save';
-      const registered = await this.store.succeed(attempt.lease, {
+      const registered = await this.store.succeed(attempt.lease, attempt.invoice, {
+        remoteId,
         remoteState,
         sentTo: attempt.sentTo,
       });
-      return { invoice: registered, byThisCall: true };
+      return { ...registered, byThisCall: true };
     } catch (error) {
       throw await this.recordFailure(claim.claimed, claim.invoice, attempt, error, progress);
     }
@@ -144,7 +146,7 @@ export class RegistrationService {
       const device = await this.devices.findById(invoice.registrationDeviceId!);
       if (!device) throw deviceGone(invoice);
       const payload = invoice.b2brouterPayload ?? (await this.checks.payloadOf(invoice));
-      await this.store.begin(lease, null);
+      await this.store.begin(lease, invoice, null);
       return {
         lease,
         invoice,
@@ -159,8 +161,11 @@ export class RegistrationService {
     }
     const { problems, context } = await this.checks.check(invoice, workstationId, resume);
     if (!context) throw problems[0];
-    await this.store.begin(lease, context);
+    // Nothing comes between the start and the create but a look for an unlinked invoice.
+    const markCreate = !invoice.unlinkedFrom;
+    await this.store.begin(lease, invoice, context, { markCreate });
     return {
+      createMarked: markCreate,
       lease,
       invoice,
       payload: context.payload,

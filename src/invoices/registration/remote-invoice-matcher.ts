@@ -16,6 +16,10 @@ export interface MatchAttempt {
   conn: B2bRouterConnection;
   accountId: string;
   payload: B2bRouterInvoiceInput;
+  /** This attempt wrote the create mark as it began (RegistrationStore.begin). */
+  createMarked?: boolean;
+  /** This attempt wrote the send mark with B2B Router's id (RegistrationStore.saveRemoteInvoice). */
+  sendMarked?: boolean;
 }
 
 /** Finds, checks and adopts the invoice an earlier attempt may have created at B2B Router. */
