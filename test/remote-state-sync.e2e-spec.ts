@@ -65,10 +65,9 @@ describe('Remote state polling', () => {
   const due = (...ids: string[]) =>
     t.app
       .get(DataSource)
-      .query(
-        `UPDATE invoices SET remote_poll_at = now() - interval '1 second' WHERE id = ANY($1)`,
-        [ids],
-      );
+      .query(`UPDATE invoices SET remote_poll_at = now() - interval '1 second' WHERE id = ANY($1)`, [
+        ids,
+      ]);
 
   it('reads the state soon after the send, so it does not stay at new', async () => {
     const invoice = await registered(t, contact.id);
@@ -150,7 +149,9 @@ describe('Remote state polling', () => {
     const invoice = await registered(t, contact.id);
     await due(invoice.id);
     const mock = b2brouter();
-    mock.scope.get(`/invoices/${invoice.remoteId}`).reply(429, {}, { 'Retry-After': '600' });
+    mock.scope
+      .get(`/invoices/${invoice.remoteId}`)
+      .reply(429, {}, { 'Retry-After': '600' });
     expect(await sweep()).toBe(0);
     expect(mock.count('GET', '/invoices/')).toBe(1);
     const { remoteState, nextRemoteCheckAt } = await registration(invoice.id);
@@ -256,8 +257,8 @@ describe('Remote state polling on the job queue', () => {
   it('runs by itself and moves the state on', async () => {
     await createDevice(t);
     const invoice = await registered(t, (await createContact(t)).id);
-    await t.app
-      .get(DataSource)
+    await t
+      .app.get(DataSource)
       .query(`UPDATE invoices SET remote_poll_at = now() WHERE id = $1`, [invoice.id]);
     remoteSays(invoice, 'sent');
     let state = 'new';

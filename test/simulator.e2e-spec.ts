@@ -33,16 +33,11 @@ function simulatorWorld(t: TestApp) {
     read: async (id: string) => (await t.as('booking').get(`/invoices/${id}`).expect(200)).body,
     /** Every invoice the simulator holds under this number: the count of creates that took. */
     held: (number: string): Promise<Simulated[]> =>
-      db().query(
-        `SELECT id, state, number, send_attempts AS sends FROM simulator_invoices WHERE number = $1`,
-        [number],
-      ),
+      db().query(`SELECT id, state, number, send_attempts AS sends FROM simulator_invoices WHERE number = $1`, [number]),
     /** The simulator's next move, and our next look at B2B Router, are due now. */
     due: () =>
       Promise.all([
-        db().query(
-          `UPDATE simulator_invoices SET next_state_at = now() WHERE next_state_at IS NOT NULL`,
-        ),
+        db().query(`UPDATE simulator_invoices SET next_state_at = now() WHERE next_state_at IS NOT NULL`),
         db().query(`UPDATE invoices SET remote_poll_at = now() WHERE remote_poll_at IS NOT NULL`),
       ]),
     progress: () => t.app.get(SimulatorProgress).sweep(),
@@ -108,11 +103,7 @@ describe('The built-in B2B Router (simulator devices)', () => {
     });
     const pdf = await t.as('booking').get(`/invoices/${invoice.id}/documents/pdf`).expect(200);
     expect(pdf.headers['content-type']).toContain('application/pdf');
-    expect(
-      Buffer.from(pdf.body as Buffer)
-        .subarray(0, 5)
-        .toString(),
-    ).toBe('%PDF-');
+    expect(Buffer.from(pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
     const ubl = await t.as('booking').get(`/invoices/${invoice.id}/documents/ubl`).expect(200);
     expect(ubl.text).toContain(`<ID>${invoice.number}</ID>`);
   });
@@ -173,12 +164,10 @@ describe('The simulator moving invoices on, with signed webhooks to this service
   beforeEach(() => t.reset());
   const w = simulatorWorld(new Proxy({} as TestApp, { get: (_, key: keyof TestApp) => t[key] }));
   const stateChanges = async (id: string) =>
-    (
-      (await t.as('booking').get(`/invoices/${id}/events`).expect(200)).body as Array<{
-        type: string;
-        details: { to: string; source: string; notes?: string };
-      }>
-    ).filter((e) => e.type === 'remote.state_changed');
+    ((await t.as('booking').get(`/invoices/${id}/events`).expect(200)).body as Array<{
+      type: string;
+      details: { to: string; source: string; notes?: string };
+    }>).filter((e) => e.type === 'remote.state_changed');
 
   it('takes a plain invoice sent → accepted → paid, each told by webhook', async () => {
     await w.device();
@@ -203,10 +192,7 @@ describe('The simulator moving invoices on, with signed webhooks to this service
     await w.due();
     await w.progress();
     const { registration } = await w.read(invoice.id);
-    expect(registration).toMatchObject({
-      remoteState: 'refused',
-      remoteNote: expect.stringMatching(/refused/),
-    });
+    expect(registration).toMatchObject({ remoteState: 'refused', remoteNote: expect.stringMatching(/refused/) });
     const listed = await t.as('booking').get('/invoices?remoteState=refused').expect(200);
     expect(listed.body.items.map((i: { id: string }) => i.id)).toEqual([invoice.id]);
   });

@@ -14,7 +14,7 @@ export function entityFromRow<T>(
   const entity = metadata.create() as T;
   for (const column of metadata.columns) {
     if (column.relationMetadata || !(column.databaseName in row)) continue;
-    const value = dataSource.driver.prepareHydratedValue(row[column.databaseName], column);
+    const value: unknown = dataSource.driver.prepareHydratedValue(row[column.databaseName], column);
     column.setEntityValue(entity as object, value);
   }
   return entity;

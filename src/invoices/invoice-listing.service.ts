@@ -27,8 +27,7 @@ export class InvoiceListingService {
       .orderBy('i.seq', 'DESC');
     if (query.status) qb.andWhere('i.status = :status', { status: query.status });
     if (query.registration) qb.andWhere('i.registration_state = :reg', { reg: query.registration });
-    if (query.remoteState)
-      qb.andWhere('i.remote_state IN (:...remote)', { remote: query.remoteState });
+    if (query.remoteState) qb.andWhere('i.remote_state IN (:...remote)', { remote: query.remoteState });
     if (query.contactId) qb.andWhere('i.contact_id = :contactId', { contactId: query.contactId });
     if (query.number) qb.andWhere('i.number = :number', { number: query.number });
     if (query.cursor) qb.andWhere('i.seq < :after', { after: decodeCursor(query.cursor) });

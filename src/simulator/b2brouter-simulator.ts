@@ -64,19 +64,17 @@ export class B2bRouterSimulator {
   }
 
   private account(id: string): Promise<SimulatedAnswer> {
-    return Promise.resolve(
-      json(200, {
-        account: {
-          id: Number(id),
-          name: `Simulated account ${id}`,
-          country: 'es',
-          currency: 'EUR',
-          rounding_method: 'half_up',
-          round_before_sum: false,
-          apply_taxes_per_line: false,
-        },
-      }),
-    );
+    return Promise.resolve(json(200, {
+      account: {
+        id: Number(id),
+        name: `Simulated account ${id}`,
+        country: 'es',
+        currency: 'EUR',
+        rounding_method: 'half_up',
+        round_before_sum: false,
+        apply_taxes_per_line: false,
+      },
+    }));
   }
 
   private async create(req: SimulatedRequest, accountId: string): Promise<SimulatedAnswer> {
@@ -86,11 +84,7 @@ export class B2bRouterSimulator {
     }
     const scenario = scenarioOf(input.number);
     if (scenario === 'VAT') {
-      return problem(
-        422,
-        'parameter_invalid',
-        `Contact tin_value ${input.contact?.tin_value ?? ''} is not a valid tax id`,
-      );
+      return problem(422, 'parameter_invalid', `Contact tin_value ${input.contact?.tin_value ?? ''} is not a valid tax id`);
     }
     if (scenario === 'INVALID') return problem(422, 'parameter_blank', "Due date can't be blank");
     const fault = scenario && (await this.playsOnce(accountId, input.number, scenario));
@@ -99,9 +93,7 @@ export class B2bRouterSimulator {
     if (fault === 'TIMEOUT') return hang(req.signal);
     let invoice: SimulatedInvoice;
     try {
-      invoice = await this.invoices.save(
-        this.invoices.create(newInvoice(accountId, input, scenario)),
-      );
+      invoice = await this.invoices.save(this.invoices.create(newInvoice(accountId, input, scenario)));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       return problem(422, 'parameter_taken', 'Number has already been taken');
@@ -142,8 +134,7 @@ export class B2bRouterSimulator {
     const next = nextAfterSend(invoice.scenario);
     // Only a `new` invoice moves: two sends racing, one wins and the other meets a 409.
     const moved = await this.invoices.update({ id, state: 'new' }, next);
-    if (!moved.affected)
-      return problem(409, 'conflict', `Invoice ${invoice.number} was sent already`);
+    if (!moved.affected) return problem(409, 'conflict', `Invoice ${invoice.number} was sent already`);
     return json(200, { invoice: showInvoice({ ...invoice, ...next }) });
   }
 

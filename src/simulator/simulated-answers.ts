@@ -18,10 +18,6 @@ export function problem(status: number, code: string, message: string, headers =
   return json(status, { error: { code, message, type: 'invalid_request_error' } }, headers);
 }
 
-export const noContent = (): SimulatedAnswer => ({
-  status: 204,
-  headers: {},
-  body: Buffer.alloc(0),
-});
+export const noContent = (): SimulatedAnswer => ({ status: 204, headers: {}, body: Buffer.alloc(0) });
 
 export const notFound = (what: string) => problem(404, 'resource_missing', `${what} not found`);

@@ -44,19 +44,17 @@ function xml(invoice: SimulatedInvoice, root: string, namespace: string): Buffer
   );
 }
 
-const RENDERERS: Record<string, { contentType: string; render: (i: SimulatedInvoice) => Buffer }> =
-  {
-    'pdf.invoice': { contentType: 'application/pdf', render: pdf },
-    'xml.ubl.invoice.bis3': {
-      contentType: 'application/xml',
-      render: (i) => xml(i, 'Invoice', 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'),
-    },
-    'xml.facturae.3.2.2': {
-      contentType: 'application/xml',
-      render: (i) =>
-        xml(i, 'Facturae', 'http://www.facturae.gob.es/formato/Versiones/Facturaev3_2_2.xml'),
-    },
-  };
+const RENDERERS: Record<string, { contentType: string; render: (i: SimulatedInvoice) => Buffer }> = {
+  'pdf.invoice': { contentType: 'application/pdf', render: pdf },
+  'xml.ubl.invoice.bis3': {
+    contentType: 'application/xml',
+    render: (i) => xml(i, 'Invoice', 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'),
+  },
+  'xml.facturae.3.2.2': {
+    contentType: 'application/xml',
+    render: (i) => xml(i, 'Facturae', 'http://www.facturae.gob.es/formato/Versiones/Facturaev3_2_2.xml'),
+  },
+};
 
 /** The document B2B Router's `/invoices/{id}/as/{type}` would give; null for a type it has not. */
 export function renderDocument(invoice: SimulatedInvoice, type: string): SimulatedAnswer | null {

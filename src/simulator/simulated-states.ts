@@ -38,9 +38,7 @@ export function nextState(
 }
 
 /** The invoice in B2B Router's shape (`GET /invoices/{id}`). */
-export function showInvoice(
-  invoice: Pick<SimulatedInvoice, 'id' | 'state' | 'notes' | 'body' | 'createdAt'>,
-) {
+export function showInvoice(invoice: Pick<SimulatedInvoice, 'id' | 'state' | 'notes' | 'body' | 'createdAt'>) {
   return {
     ...invoice.body,
     id: Number(invoice.id),

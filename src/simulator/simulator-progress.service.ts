@@ -69,11 +69,7 @@ export class SimulatorProgress implements OnApplicationBootstrap {
       const body = JSON.stringify({
         code: 'issued_invoice.state_change',
         triggered_at: new Date().toISOString(),
-        data: {
-          invoice_id: Number(invoice.id),
-          state: invoice.state,
-          ...(invoice.notes && { notes: invoice.notes }),
-        },
+        data: { invoice_id: Number(invoice.id), state: invoice.state, ...(invoice.notes && { notes: invoice.notes }) },
       });
       const signature = signBody(body, secret, Math.floor(Date.now() / 1000));
       await fetch(`http://127.0.0.1:${port}/webhooks/b2brouter/${device.id}`, {
@@ -83,10 +79,7 @@ export class SimulatorProgress implements OnApplicationBootstrap {
         signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
       }).catch((err: unknown) =>
         // Polling picks the state up anyway, as it would after a lost webhook from B2B Router.
-        this.logger.warn(
-          { err, invoiceId: invoice.id },
-          'The simulator could not deliver a webhook',
-        ),
+        this.logger.warn({ err, invoiceId: invoice.id }, 'The simulator could not deliver a webhook'),
       );
     }
   }
@@ -94,7 +87,8 @@ export class SimulatorProgress implements OnApplicationBootstrap {
   /** Where this service listens; undefined before `listen` (a test app that never listens). */
   private listeningPort(): number | undefined {
     const server = this.adapterHost.httpAdapter?.getHttpServer() as
-      { address(): AddressInfo | string | null } | undefined;
+      | { address(): AddressInfo | string | null }
+      | undefined;
     const address = server?.address();
     return address && typeof address === 'object' ? address.port : undefined;
   }

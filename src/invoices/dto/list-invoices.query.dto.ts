@@ -29,9 +29,7 @@ export class ListInvoicesQueryDto {
    */
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
-    [value]
-      .flat()
-      .flatMap((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()) : [v])),
+    [value].flat().flatMap((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()) : [v])),
   )
   @IsArray()
   @ArrayMaxSize(20)

@@ -109,10 +109,7 @@ export class RemoteStatePoller implements OnApplicationBootstrap {
       return;
     }
     await this.dataSource.transaction(async (m) => {
-      const locked = await m.findOne(Invoice, {
-        where: { id },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const locked = await m.findOne(Invoice, { where: { id }, lock: { mode: 'pessimistic_write' } });
       // Unlinked, or linked elsewhere, while we asked: the answer is about another invoice.
       if (locked?.b2brouterInvoiceId !== invoice.b2brouterInvoiceId || !isAtB2bRouter(locked)) {
         return;
