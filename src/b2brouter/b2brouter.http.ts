@@ -3,7 +3,6 @@ import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpModuleOptions, HttpService } from '@nestjs/axios';
 import type { AxiosResponse } from 'axios';
-import { firstValueFrom } from 'rxjs';
 import type { Metrics } from '../metrics/metrics';
 import type { B2bRouterSimulator } from '../simulator/b2brouter-simulator';
 import { simulatorAdapter } from '../simulator/simulator-adapter';
@@ -112,21 +111,21 @@ export class B2bRouterHttp {
     // the headers are in, so a stalled body would never time out.
     const deadline = AbortSignal.timeout(this.policy.timeoutMs);
     try {
-      const res = await firstValueFrom(
-        this.http.request<Buffer>({
-          url: url.href,
-          method: req.method,
-          headers: {
-            'X-B2B-API-Key': conn.apiKey,
-            'X-B2B-API-Version': conn.apiVersion,
-            Accept: req.accept ?? 'application/json',
-            // false, not absent: axios would label a POST without a body as a form.
-            'Content-Type': req.body === undefined ? false : 'application/json',
-          },
-          data: req.body,
-          signal: deadline,
-        }),
-      );
+      // The module's axios instance itself: HttpService's Observable wrapper would add a cancel
+      // token per call, and the deadline already ends a call.
+      const res = await this.http.axiosRef.request<Buffer>({
+        url: url.href,
+        method: req.method,
+        headers: {
+          'X-B2B-API-Key': conn.apiKey,
+          'X-B2B-API-Version': conn.apiVersion,
+          Accept: req.accept ?? 'application/json',
+          // false, not absent: axios would label a POST without a body as a form.
+          'Content-Type': req.body === undefined ? false : 'application/json',
+        },
+        data: req.body,
+        signal: deadline,
+      });
       const headers = textHeaders(res.headers);
       const requestId = readRequestId(headers, conn.apiKey);
       return { status: res.status, headers, body: res.data, requestId };

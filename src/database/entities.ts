@@ -12,4 +12,17 @@ import { SimulatedFault } from '../simulator/simulated-fault.entity';
 import { SimulatedInvoice } from '../simulator/simulated-invoice.entity';
 
 /** Every entity, listed once for the app, the migration scripts and the tests. */
-export const entities = [Device, Contact, Invoice, InvoiceLine, InvoiceEvent, ProjectXref, SimulatedInvoice, SimulatedFault, RegistrationBatch, RegistrationBatchItem, EventDelivery, EventPushCursor];
+export const entities = [
+  Device,
+  Contact,
+  Invoice,
+  InvoiceLine,
+  InvoiceEvent,
+  ProjectXref,
+  SimulatedInvoice,
+  SimulatedFault,
+  RegistrationBatch,
+  RegistrationBatchItem,
+  EventDelivery,
+  EventPushCursor,
+];

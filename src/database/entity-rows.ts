@@ -13,7 +13,7 @@ export function entityFromRow<T>(
   const metadata = dataSource.getMetadata(target);
   const entity = metadata.create() as T;
   for (const column of metadata.columns) {
-    if (column.relationMetadata || !(column.databaseName in row)) continue;
+    if (column.isVirtual || !(column.databaseName in row)) continue;
     const value: unknown = dataSource.driver.prepareHydratedValue(row[column.databaseName], column);
     column.setEntityValue(entity as object, value);
   }

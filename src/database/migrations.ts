@@ -8,6 +8,7 @@ import { BulkRegistrations1797000000000 } from '../../migrations/1797000000000-B
 import { EventsOutbox1797100000000 } from '../../migrations/1797100000000-EventsOutbox';
 import { RemoteStateSync1797200000000 } from '../../migrations/1797200000000-RemoteStateSync';
 import { Simulator1797300000000 } from '../../migrations/1797300000000-Simulator';
+import { InvoiceLinesIndex1797400000000 } from '../../migrations/1797400000000-InvoiceLinesIndex';
 
 /** Every migration, in order; listed (not globbed) so jest, the build and the CLI agree. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   EventsOutbox1797100000000,
   RemoteStateSync1797200000000,
   Simulator1797300000000,
+  InvoiceLinesIndex1797400000000,
 ];

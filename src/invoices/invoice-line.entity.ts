@@ -1,6 +1,7 @@
 import {
   Column,
   Entity,
+  Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
@@ -10,6 +11,7 @@ import { Invoice } from './invoice.entity';
 
 /** Decimals are numeric columns, read back as strings: never a float on the way. */
 @Entity({ name: 'invoice_lines' })
+@Index('ix_invoice_lines_invoice', ['invoiceId', 'position'])
 export class InvoiceLine {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -14,7 +14,7 @@ import { UpdateInvoiceDto } from './dto/update-invoice.dto';
 import type { ValidationResultDto } from './dto/validation-result.dto';
 import { InvoiceEventsService } from './invoice-events.service';
 import { InvoiceListingService } from './invoice-listing.service';
-import type { Invoice } from './invoice.entity';
+import { type Invoice, isAtB2bRouter } from './invoice.entity';
 import { InvoicesService } from './invoices.service';
 import { RegistrationService } from './registration/registration.service';
 import { ApiWorkstationHeader, WorkstationId } from './workstation-id';
@@ -96,8 +96,7 @@ export class InvoicesController {
   })
   @ApiProblems('VALIDATION_FAILED', 'INVOICE_NOT_FOUND', 'INVOICE_STATE_CONFLICT')
   async confirm(@UuidParam() id: string): Promise<InvoiceResponseDto> {
-    await this.invoices.confirm(id);
-    return this.respond(await this.invoices.get(id));
+    return this.respond(await this.invoices.confirm(id));
   }
 
   @Post(':id/cancel')
@@ -188,6 +187,8 @@ export class InvoicesController {
   }
 
   private async respond(invoice: Invoice): Promise<InvoiceResponseDto> {
-    return InvoiceResponseDto.fromEntity(invoice, await this.invoices.xrefOf(invoice.id));
+    // Only an invoice at B2B Router has a cross-reference (registration and linking write it).
+    const xref = isAtB2bRouter(invoice) ? await this.invoices.xrefOf(invoice.id) : null;
+    return InvoiceResponseDto.fromEntity(invoice, xref);
   }
 }

@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { Contact } from '../contacts/contact.entity';
+import { entityFromRow } from '../database/entity-rows';
 import { isUniqueViolation } from '../database/postgres-errors';
+import { SqlStatement } from '../database/sql-statement';
 import { type CreateInvoiceDto, ORIGINAL_REQUIRED } from './dto/create-invoice.dto';
 import type { InvoiceLineDto } from './dto/invoice-line.dto';
 import type { UpdateInvoiceDto } from './dto/update-invoice.dto';
-import { InvoiceEventsService } from './invoice-events.service';
+import { eventInsertSql, InvoiceEventsService } from './invoice-events.service';
 import { InvoiceLine } from './invoice-line.entity';
 import { Invoice, isAtB2bRouter, isPinned, type InvoiceStatus } from './invoice.entity';
 import { computeTotals } from './money';
@@ -31,27 +34,74 @@ export class InvoicesService {
     return this.xrefs.findOneBy({ invoiceId });
   }
 
+  /**
+   * One statement writes the invoice, its lines and its `created` event: creating invoices is
+   * what booking systems do most. A contact that does not exist inserts nothing.
+   */
   async create(dto: CreateInvoiceDto): Promise<Invoice> {
-    return this.write(async (m) => {
-      const invoice = m.create(Invoice, {
-        number: dto.number,
-        type: dto.type ?? 'invoice',
-        originalInvoiceId: dto.originalInvoiceId ?? null,
-        contactId: dto.contactId,
-        projectId: dto.projectId ?? null,
-        issueDate: dto.issueDate,
-        dueDate: dto.dueDate ?? null,
-        currency: dto.currency ?? 'EUR',
-        status: 'draft',
-      });
-      await this.checkReferences(m, invoice);
-      this.setLines(invoice, dto.lines);
-      const saved = await m.save(invoice);
-      await this.events.record(m, saved.id, 'created', {
-        details: { number: saved.number, total: saved.total },
-      });
-      return saved;
+    const invoice = this.invoices.create({
+      number: dto.number,
+      type: dto.type ?? 'invoice',
+      originalInvoiceId: dto.originalInvoiceId ?? null,
+      contactId: dto.contactId,
+      projectId: dto.projectId ?? null,
+      issueDate: dto.issueDate,
+      dueDate: dto.dueDate ?? null,
+      currency: dto.currency ?? 'EUR',
+      status: 'draft',
     });
+    await this.checkFields(this.invoices.manager, invoice);
+    this.setLines(invoice, dto.lines);
+    for (const line of invoice.lines) line.id = randomUUID();
+    const sql = new SqlStatement();
+    const p = sql.param;
+    const lines = invoice.lines.map((l) => ({
+      id: l.id,
+      position: l.position,
+      description: l.description,
+      quantity: l.quantity,
+      unit_price: l.unitPrice,
+      tax_rate: l.taxRate,
+      tax_category: l.taxCategory,
+      net: l.net,
+    }));
+    const contact = p(invoice.contactId);
+    const [row] = await sql
+      .run(
+        this.dataSource,
+        `WITH invoice AS (
+           INSERT INTO invoices (number, type, original_invoice_id, contact_id, project_id, issue_date,
+                                 due_date, currency, status, subtotal, tax_total, total)
+           SELECT ${p(invoice.number)}, ${p(invoice.type)}, ${p(invoice.originalInvoiceId)}::uuid,
+                  ${contact}::uuid, ${p(invoice.projectId)}, ${p(invoice.issueDate)}::date,
+                  ${p(invoice.dueDate)}::date, ${p(invoice.currency)}, 'draft',
+                  ${p(invoice.subtotal)}::numeric, ${p(invoice.taxTotal)}::numeric,
+                  ${p(invoice.total)}::numeric
+            WHERE EXISTS (SELECT 1 FROM contacts WHERE id = ${contact}::uuid)
+           RETURNING *),
+         line AS (
+           INSERT INTO invoice_lines (id, invoice_id, position, description, quantity, unit_price,
+                                      tax_rate, tax_category, net)
+           SELECT l.id, invoice.id, l.position, l.description, l.quantity, l.unit_price, l.tax_rate,
+                  l.tax_category, l.net
+             FROM invoice, jsonb_to_recordset(${p(JSON.stringify(lines))}::jsonb) AS l(id uuid,
+                  position int, description text, quantity numeric, unit_price numeric,
+                  tax_rate numeric, tax_category text, net numeric)),
+         event AS (${eventInsertSql(
+           'invoice',
+           'created',
+           { details: { number: invoice.number, total: invoice.total } },
+           p,
+         )})
+         SELECT * FROM invoice`,
+      )
+      .catch((error: unknown) => {
+        throw numberTaken(error) ?? error;
+      });
+    if (!row) throw contactNotFound(invoice.contactId);
+    const created = entityFromRow(this.dataSource, Invoice, row);
+    created.lines = invoice.lines.map((line) => Object.assign(line, { invoiceId: created.id }));
+    return created;
   }
 
   async update(id: string, dto: UpdateInvoiceDto): Promise<Invoice> {
@@ -74,8 +124,21 @@ export class InvoicesService {
     });
   }
 
+  /**
+   * A draft is confirmed, with its event, by one statement; anything else (confirmed already,
+   * cancelled, no such invoice) is answered by the locking path.
+   */
   async confirm(id: string): Promise<Invoice> {
-    return this.transition(id, 'confirmed', ['draft']);
+    const sql = new SqlStatement(id);
+    const [confirmed] = await sql.run(
+      this.dataSource,
+      `WITH confirmed AS (
+         UPDATE invoices SET status = 'confirmed', updated_at = now()
+          WHERE id = $1 AND status = 'draft' RETURNING id)
+       ${eventInsertSql('confirmed', 'confirmed', {}, sql.param)}`,
+    );
+    if (!confirmed) await this.transition(id, 'confirmed', ['draft']);
+    return this.get(id);
   }
 
   /** A registered invoice, or one that may exist at B2B Router already, cannot be cancelled. */
@@ -183,13 +246,16 @@ export class InvoicesService {
   }
 
   private async checkReferences(m: EntityManager, invoice: Invoice): Promise<void> {
+    await this.checkFields(m, invoice);
+    if (!(await m.existsBy(Contact, { id: invoice.contactId }))) {
+      throw contactNotFound(invoice.contactId);
+    }
+  }
+
+  /** Everything but the contact, which `create` checks in its statement. */
+  private async checkFields(m: EntityManager, invoice: Invoice): Promise<void> {
     if (invoice.dueDate && invoice.dueDate < invoice.issueDate) {
       throw invalid('dueDate', 'must not be before issueDate');
-    }
-    if (!(await m.existsBy(Contact, { id: invoice.contactId }))) {
-      throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${invoice.contactId}.`, {
-        errors: [{ field: 'contactId', message: 'no such contact' }],
-      });
     }
     if (invoice.type === 'credit_note') {
       await this.checkOriginal(m, invoice);
@@ -241,14 +307,22 @@ export class InvoicesService {
     try {
       return await this.dataSource.transaction(work);
     } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new DomainError('INVOICE_NUMBER_TAKEN', 'Another invoice already has this number.', {
-          errors: [{ field: 'number', message: 'already exists' }],
-        });
-      }
-      throw error;
+      throw numberTaken(error) ?? error;
     }
   }
+}
+
+function numberTaken(error: unknown): DomainError | null {
+  if (!isUniqueViolation(error)) return null;
+  return new DomainError('INVOICE_NUMBER_TAKEN', 'Another invoice already has this number.', {
+    errors: [{ field: 'number', message: 'already exists' }],
+  });
+}
+
+function contactNotFound(contactId: string): DomainError {
+  return new DomainError('CONTACT_NOT_FOUND', `There is no contact ${contactId}.`, {
+    errors: [{ field: 'contactId', message: 'no such contact' }],
+  });
 }
 
 /**

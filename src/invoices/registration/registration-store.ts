@@ -9,7 +9,8 @@ import type { Env } from '../../config/env';
 import { isUniqueViolation } from '../../database/postgres-errors';
 import type { Device } from '../../devices/device.entity';
 import { entityFromRow } from '../../database/entity-rows';
-import { InvoiceEventsService } from '../invoice-events.service';
+import { SqlStatement } from '../../database/sql-statement';
+import { eventInsertSql, InvoiceEventsService } from '../invoice-events.service';
 import { findInvoice } from '../invoices.service';
 import {
   Invoice,
@@ -20,7 +21,6 @@ import {
 import { ProjectXref } from '../project-xref.entity';
 import type { Undo } from './registration-failure';
 import { FIRST_POLL } from '../remote-state/remote-states';
-import { Statement } from './registration-sql';
 
 /** Proof of holding an invoice's registration; every write after the claim presents it. */
 export interface Lease {
@@ -149,7 +149,7 @@ export class RegistrationStore {
     } | null,
     { markCreate = false } = {},
   ): Promise<void> {
-    const sql = new Statement([lease.invoiceId, lease.token]);
+    const sql = new SqlStatement(lease.invoiceId, lease.token);
     const pins: Partial<Invoice> = fresh
       ? {
           registrationDeviceId: fresh.device.id,
@@ -166,7 +166,7 @@ export class RegistrationStore {
     }
     // The device row is checked unchanged and share-locked in the statement that pins the
     // create, exactly as markCreateAttempted does in its transaction.
-    const device = markCreate && fresh ? sql.unchangedDevice(fresh.device) : null;
+    const device = markCreate && fresh ? unchangedDeviceSql(fresh.device, sql.param) : null;
     if (device) set.push(CREATE_MARK);
     const pinned = { ...invoice, ...pins };
     const details = {
@@ -182,7 +182,7 @@ export class RegistrationStore {
          UPDATE invoices SET ${set.join(', ')}, updated_at = now()
           WHERE ${HELD} ${device ? 'AND EXISTS (SELECT 1 FROM device)' : ''}
           RETURNING id)
-       ${sql.event('pinned', 'registration.started', { details })}`,
+       ${eventInsertSql('pinned', 'registration.started', { details }, sql.param)}`,
     );
     if (rows.length === 1) {
       // The attempt's copy of the row keeps up, for the steps and the outcome's event.
@@ -273,7 +273,7 @@ export class RegistrationStore {
   ): Promise<{ invoice: Invoice; xref: ProjectXref }> {
     // A body built with a device's test recipient went there, not to the contact.
     const redirected = invoice.testRedirectedFrom;
-    const sql = new Statement([lease.invoiceId, lease.token]);
+    const sql = new SqlStatement(lease.invoiceId, lease.token);
     const remoteState = sql.param(facts.remoteState);
     const [row] = await sql.run<Record<string, unknown>>(
       this.dataSource,
@@ -291,19 +291,24 @@ export class RegistrationStore {
             project_id = EXCLUDED.project_id, system = EXCLUDED.system,
             external_id = EXCLUDED.external_id, created_at = now()
          RETURNING *),
-       event AS (${sql.event('done', 'registration.succeeded', {
-         message:
-           `Registered at B2B Router as ${facts.remoteId} and sent to ${facts.sentTo}` +
-           (redirected
-             ? ` (a test redirection: the device's testRecipientEmail, instead of the contact's ${redirected}).`
-             : '.'),
-         details: {
-           b2brouterInvoiceId: facts.remoteId,
-           remoteState: facts.remoteState,
-           sentTo: facts.sentTo,
-           ...(redirected && { testRedirection: true, testRedirectedFrom: redirected }),
+       event AS (${eventInsertSql(
+         'done',
+         'registration.succeeded',
+         {
+           message:
+             `Registered at B2B Router as ${facts.remoteId} and sent to ${facts.sentTo}` +
+             (redirected
+               ? ` (a test redirection: the device's testRecipientEmail, instead of the contact's ${redirected}).`
+               : '.'),
+           details: {
+             b2brouterInvoiceId: facts.remoteId,
+             remoteState: facts.remoteState,
+             sentTo: facts.sentTo,
+             ...(redirected && { testRedirection: true, testRedirectedFrom: redirected }),
+           },
          },
-       })})
+         sql.param,
+       )})
        SELECT done.*, xref.id AS xref_id, xref.created_at AS xref_created_at FROM done, xref`,
     );
     if (!row) throw inProgress(lease.invoiceId);
@@ -438,6 +443,14 @@ export class RegistrationStore {
   private inLeaseSql() {
     return `now() + interval '${this.leaseSeconds} seconds'`;
   }
+}
+
+/** The device row, share-locked, if it still has the account and address being pinned. */
+function unchangedDeviceSql(device: Device, param: (value: unknown) => string): string {
+  return `SELECT 1 FROM devices WHERE id = ${param(device.id)}
+             AND account_id = ${param(device.accountId)} AND environment = ${param(device.environment)}
+             AND api_address = ${param(device.apiAddress)}
+             FOR SHARE`;
 }
 
 function deviceChanged(): DomainError {
