@@ -4,18 +4,36 @@ import type { DataSource, EntityTarget } from 'typeorm';
  * An entity from a raw row (`UPDATE … RETURNING *` of a hot-path statement that TypeORM's
  * builders cannot express in one round trip), hydrated as TypeORM hydrates its own reads: the
  * driver turns each value into the column's type (a `date` into its `YYYY-MM-DD` text, say).
+ * With a `prefix`, the entity's columns are read from `<prefix><column>` (a joined row).
  */
 export function entityFromRow<T>(
   dataSource: DataSource,
   target: EntityTarget<T>,
   row: Record<string, unknown>,
+  prefix = '',
 ): T {
   const metadata = dataSource.getMetadata(target);
   const entity = metadata.create() as T;
   for (const column of metadata.columns) {
-    if (column.isVirtual || !(column.databaseName in row)) continue;
-    const value: unknown = dataSource.driver.prepareHydratedValue(row[column.databaseName], column);
+    const name = prefix + column.databaseName;
+    // A virtual column stands for a relation without a property of its own.
+    if (column.isVirtual || !(name in row)) continue;
+    const value: unknown = dataSource.driver.prepareHydratedValue(row[name], column);
     column.setEntityValue(entity as object, value);
   }
   return entity;
+}
+
+/** `<alias>.<column> AS "<prefix><column>"` for each column, to select a joined entity. */
+export function prefixedColumns(
+  dataSource: DataSource,
+  target: EntityTarget<unknown>,
+  alias: string,
+  prefix: string,
+): string {
+  return dataSource
+    .getMetadata(target)
+    .columns.filter((column) => !column.isVirtual)
+    .map((column) => `${alias}.${column.databaseName} AS "${prefix}${column.databaseName}"`)
+    .join(', ');
 }

@@ -4,7 +4,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { Contact } from '../contacts/contact.entity';
-import { entityFromRow } from '../database/entity-rows';
+import { entityFromRow, prefixedColumns } from '../database/entity-rows';
 import { isUniqueViolation } from '../database/postgres-errors';
 import { SqlStatement } from '../database/sql-statement';
 import { type CreateInvoiceDto, ORIGINAL_REQUIRED } from './dto/create-invoice.dto';
@@ -26,8 +26,12 @@ export class InvoicesService {
     private readonly events: InvoiceEventsService,
   ) {}
 
-  get(id: string, manager: EntityManager = this.invoices.manager): Promise<Invoice> {
-    return findInvoice(manager, id);
+  /** Inside a transaction, pass its manager: the read must see the transaction's writes. */
+  async get(id: string, manager?: EntityManager): Promise<Invoice> {
+    if (!manager) return findInvoice(this.dataSource, id);
+    const [invoice] = await manager.find(Invoice, { where: { id }, relations: { lines: true } });
+    if (!invoice) throw invoiceNotFound(id);
+    return invoice;
   }
 
   xrefOf(invoiceId: string): Promise<ProjectXref | null> {
@@ -319,6 +323,10 @@ function numberTaken(error: unknown): DomainError | null {
   });
 }
 
+function invoiceNotFound(id: string): DomainError {
+  return new DomainError('INVOICE_NOT_FOUND', `There is no invoice ${id}.`);
+}
+
 function contactNotFound(contactId: string): DomainError {
   return new DomainError('CONTACT_NOT_FOUND', `There is no contact ${contactId}.`, {
     errors: [{ field: 'contactId', message: 'no such contact' }],
@@ -326,12 +334,21 @@ function contactNotFound(contactId: string): DomainError {
 }
 
 /**
- * An invoice with its lines, in one query: `findOne` would add a LIMIT, which makes TypeORM
- * fetch the ids first and the rows second.
+ * An invoice with its lines, in one prepared statement: every API call and every registration
+ * starts with this read.
  */
-export async function findInvoice(manager: EntityManager, id: string): Promise<Invoice> {
-  const [invoice] = await manager.find(Invoice, { where: { id }, relations: { lines: true } });
-  if (!invoice) throw new DomainError('INVOICE_NOT_FOUND', `There is no invoice ${id}.`);
+export async function findInvoice(dataSource: DataSource, id: string): Promise<Invoice> {
+  const lines = prefixedColumns(dataSource, InvoiceLine, 'l', 'line.');
+  const rows = await new SqlStatement(id).run(
+    dataSource,
+    `SELECT i.*, ${lines} FROM invoices i LEFT JOIN invoice_lines l ON l.invoice_id = i.id
+      WHERE i.id = $1 ORDER BY l.position`,
+  );
+  if (rows.length === 0) throw invoiceNotFound(id);
+  const invoice = entityFromRow(dataSource, Invoice, rows[0]);
+  invoice.lines = rows
+    .filter((row) => row['line.id'] !== null)
+    .map((row) => entityFromRow(dataSource, InvoiceLine, row, 'line.'));
   return invoice;
 }
 

@@ -108,7 +108,7 @@ export class RegistrationStore {
    */
   async claim(invoiceId: string): Promise<ClaimResult> {
     const token = randomUUID();
-    const claimed = await this.dataSource
+    const claim = this.dataSource
       .createQueryBuilder()
       .update(Invoice)
       .set({
@@ -121,10 +121,10 @@ export class RegistrationStore {
       })
       .where('id = :invoiceId', { invoiceId })
       .andWhere(`status = 'confirmed' AND ${NOT_FINAL}`)
-      .andWhere('(lease_until IS NULL OR lease_until <= now())')
-      .execute();
-    const invoice = await findInvoice(this.dataSource.manager, invoiceId);
-    if (claimed.affected === 1) return { claimed: { invoiceId, token }, invoice };
+      .andWhere('(lease_until IS NULL OR lease_until <= now())');
+    const claimed = await SqlStatement.prepared(this.dataSource, claim.getQueryAndParameters());
+    const invoice = await findInvoice(this.dataSource, invoiceId);
+    if (claimed === 1) return { claimed: { invoiceId, token }, invoice };
     if (isAtB2bRouter(invoice)) return { done: invoice };
     if (invoice.status !== 'confirmed') {
       const detail = `Only confirmed invoices can be registered; invoice ${invoice.number} is ${invoice.status}.`;
@@ -208,7 +208,7 @@ export class RegistrationStore {
         [lease.invoiceId],
       );
       if (unchanged.length === 0) throw deviceChanged();
-      await this.write(m, lease, this.renewed({ createAttemptedAt: () => CREATE_MARK_VALUE }));
+      await this.write(lease, this.renewed({ createAttemptedAt: () => CREATE_MARK_VALUE }), m);
     });
   }
 
@@ -223,7 +223,6 @@ export class RegistrationStore {
   ): Promise<void> {
     try {
       await this.write(
-        this.dataSource.manager,
         lease,
         this.renewed({
           b2brouterInvoiceId: String(remote.id),
@@ -241,25 +240,21 @@ export class RegistrationStore {
   }
 
   saveDrift(lease: Lease, drift: TotalsDrift): Promise<void> {
-    return this.write(this.dataSource.manager, lease, { drift });
+    return this.write(lease, { drift });
   }
 
   markSendAttempted(lease: Lease): Promise<void> {
-    return this.write(
-      this.dataSource.manager,
-      lease,
-      this.renewed({ sendAttemptedAt: () => 'now()' }),
-    );
+    return this.write(lease, this.renewed({ sendAttemptedAt: () => 'now()' }));
   }
 
   /** B2B Router took the send: whatever fails next, nothing sends it again. */
   markSent(lease: Lease): Promise<void> {
-    return this.write(this.dataSource.manager, lease, this.renewed({ sentAt: () => 'now()' }));
+    return this.write(lease, this.renewed({ sentAt: () => 'now()' }));
   }
 
   /** A live holder between two calls to B2B Router keeps its lease. */
   keepAlive(lease: Lease): Promise<void> {
-    return this.write(this.dataSource.manager, lease, this.renewed({}));
+    return this.write(lease, this.renewed({}));
   }
 
   /**
@@ -398,21 +393,24 @@ export class RegistrationStore {
     return { ...changes, leaseUntil: this.inLease(), retryAt: this.inLease() };
   }
 
+  /** Outside a transaction (no `m`), the write runs as a prepared statement. */
   private async write(
-    m: EntityManager,
     lease: Lease,
     changes: QueryDeepPartialEntity<Invoice>,
+    m?: EntityManager,
   ): Promise<void> {
-    const result = await m
+    const update = (m ?? this.dataSource)
       .createQueryBuilder()
       .update(Invoice)
       .set(changes)
       .where('id = :id AND lease_token = :token AND lease_until > now()', {
         id: lease.invoiceId,
         token: lease.token,
-      })
-      .execute();
-    if (result.affected !== 1) throw inProgress(lease.invoiceId);
+      });
+    const affected = m
+      ? (await update.execute()).affected
+      : await SqlStatement.prepared(this.dataSource, update.getQueryAndParameters());
+    if (affected !== 1) throw inProgress(lease.invoiceId);
   }
 
   private async secondsLeft(invoiceId: string): Promise<number> {
