@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, IsNull, Repository } from 'typeorm';
+import { type EntityManager, Repository } from 'typeorm';
 import {
   DEFAULT_API_ADDRESS,
   DEFAULT_API_VERSION,
@@ -12,6 +12,7 @@ import {
 import { DomainError } from '../common/errors/domain-error';
 import type { Env } from '../config/env';
 import { SecretBox } from '../crypto/secret-box';
+import { selectEntities } from '../database/entity-rows';
 import { isUniqueViolation } from '../database/postgres-errors';
 import { resolveApiAddress } from './api-address';
 import { accountOf, assertNoUnfinished } from './device-usage';
@@ -128,11 +129,16 @@ export class DevicesService {
    * silently to another B2B Router account.
    */
   async activeDeviceFor(workstationId?: string): Promise<Device | null> {
-    if (workstationId) {
-      const own = await this.devices.find({ where: { workstationId } });
-      if (own.length > 0) return own.find((d) => d.enabled) ?? null;
-    }
-    return this.devices.findOneBy({ workstationId: IsNull(), enabled: true });
+    // One read for both: every registration asks.
+    const candidates = await selectEntities(
+      this.devices.manager.connection,
+      Device,
+      '(workstation_id IS NULL AND enabled) OR workstation_id = $1',
+      workstationId ?? null,
+    );
+    const own = candidates.filter((d) => workstationId && d.workstationId === workstationId);
+    if (own.length > 0) return own.find((d) => d.enabled) ?? null;
+    return candidates.find((d) => d.workstationId === null) ?? null;
   }
 
   connectionOf(device: Device): B2bRouterConnection {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { B2bRouterInvoiceInput } from '../../b2brouter/b2brouter.types';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { DomainError, type FieldProblem } from '../../common/errors/domain-error';
 import { Contact } from '../../contacts/contact.entity';
+import { selectEntities } from '../../database/entity-rows';
 import { checkVat } from '../../contacts/vat';
 import { Device } from '../../devices/device.entity';
 import { DevicesService } from '../../devices/devices.service';
@@ -39,7 +40,7 @@ export interface CheckOutcome {
 export class RegistrationChecksService {
   constructor(
     private readonly devices: DevicesService,
-    @InjectRepository(Contact) private readonly contacts: Repository<Contact>,
+    @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Invoice) private readonly invoices: Repository<Invoice>,
   ) {}
 
@@ -56,7 +57,7 @@ export class RegistrationChecksService {
     const device = await this.deviceFor(invoice, workstationId, resume);
     if (!device.ok) problems.push(device.problem);
 
-    const contact = await this.contacts.findOneByOrFail({ id: invoice.contactId });
+    const contact = await this.contactOf(invoice);
     problems.push(...contactProblems(contact));
 
     const original = invoice.originalInvoiceId
@@ -126,12 +127,26 @@ export class RegistrationChecksService {
     );
   }
 
+  private async contactOf(invoice: Invoice): Promise<Contact> {
+    const [contact] = await selectEntities(
+      this.dataSource,
+      Contact,
+      'id = $1',
+      invoice.contactId,
+    );
+    // The foreign key keeps it: an invoice's contact cannot be deleted.
+    if (!contact) {
+      throw new Error(`Contact ${invoice.contactId} of invoice ${invoice.number} is gone`);
+    }
+    return contact;
+  }
+
   /**
    * The body of a registration that began before bodies were kept (created by an older
    * version): built from today's data, without judging it again.
    */
   async payloadOf(invoice: Invoice): Promise<B2bRouterInvoiceInput> {
-    const contact = await this.contacts.findOneByOrFail({ id: invoice.contactId });
+    const contact = await this.contactOf(invoice);
     const original = invoice.originalInvoiceId
       ? await this.invoices.findOneBy({ id: invoice.originalInvoiceId })
       : null;
