@@ -10,6 +10,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: '1mb' });
   app.set('trust proxy', false);
   app.disable('x-powered-by');
+  // Answers are not cached by clients, and hashing every body for an ETag cost time per call.
+  app.set('etag', false);
   // Swagger UI needs inline scripts and styles; everything else gets helmet's defaults.
   app.use(helmet({ contentSecurityPolicy: false }));
   app.enableShutdownHooks();

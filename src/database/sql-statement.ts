@@ -62,7 +62,19 @@ export class SqlStatement {
   }
 }
 
-/** One name per text: node-postgres refuses a name prepared before with another text. */
+/**
+ * One name per text: node-postgres refuses a name prepared before with another text. The names
+ * are remembered, as hashing the text costs more than looking it up; the texts are few.
+ */
+const names = new Map<string, string>();
+const MAX_NAMES = 1000;
+
 function statementName(text: string): string {
-  return `sql_${createHash('sha1').update(text).digest('base64url')}`;
+  let name = names.get(text);
+  if (name === undefined) {
+    if (names.size >= MAX_NAMES) names.clear();
+    name = `sql_${createHash('sha1').update(text).digest('base64url')}`;
+    names.set(text, name);
+  }
+  return name;
 }
