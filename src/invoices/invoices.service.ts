@@ -134,14 +134,17 @@ export class InvoicesService {
    */
   async confirm(id: string): Promise<Invoice> {
     const sql = new SqlStatement(id);
-    const [confirmed] = await sql.run(
+    const rows = await sql.run(
       this.dataSource,
       `WITH confirmed AS (
          UPDATE invoices SET status = 'confirmed', updated_at = now()
-          WHERE id = $1 AND status = 'draft' RETURNING id)
-       ${eventInsertSql('confirmed', 'confirmed', {}, sql.param)}`,
+          WHERE id = $1 AND status = 'draft' RETURNING *),
+       event AS (${eventInsertSql('confirmed', 'confirmed', {}, sql.param)})
+       ${withLinesSql(this.dataSource, 'confirmed')}`,
     );
-    if (!confirmed) await this.transition(id, 'confirmed', ['draft']);
+    const confirmed = invoiceFromRows(this.dataSource, rows);
+    if (confirmed) return confirmed;
+    await this.transition(id, 'confirmed', ['draft']);
     return this.get(id);
   }
 
@@ -338,13 +341,31 @@ function contactNotFound(contactId: string): DomainError {
  * starts with this read.
  */
 export async function findInvoice(dataSource: DataSource, id: string): Promise<Invoice> {
-  const lines = prefixedColumns(dataSource, InvoiceLine, 'l', 'line.');
   const rows = await new SqlStatement(id).run(
     dataSource,
-    `SELECT i.*, ${lines} FROM invoices i LEFT JOIN invoice_lines l ON l.invoice_id = i.id
-      WHERE i.id = $1 ORDER BY l.position`,
+    `WITH found AS (SELECT * FROM invoices WHERE id = $1) ${withLinesSql(dataSource, 'found')}`,
   );
-  if (rows.length === 0) throw invoiceNotFound(id);
+  const invoice = invoiceFromRows(dataSource, rows);
+  if (!invoice) throw invoiceNotFound(id);
+  return invoice;
+}
+
+/**
+ * The rows of `source` (a CTE over invoices, such as an UPDATE … RETURNING *) with their lines,
+ * so a statement that changes an invoice can also answer it whole.
+ */
+export function withLinesSql(dataSource: DataSource, source: string): string {
+  const lines = prefixedColumns(dataSource, InvoiceLine, 'l', 'line.');
+  return `SELECT i.*, ${lines} FROM ${source} i
+            LEFT JOIN invoice_lines l ON l.invoice_id = i.id ORDER BY l.position`;
+}
+
+/** The invoice `withLinesSql` answered, or null if it answered no row. */
+export function invoiceFromRows(
+  dataSource: DataSource,
+  rows: Record<string, unknown>[],
+): Invoice | null {
+  if (rows.length === 0) return null;
   const invoice = entityFromRow(dataSource, Invoice, rows[0]);
   invoice.lines = rows
     .filter((row) => row['line.id'] !== null)

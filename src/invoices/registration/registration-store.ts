@@ -11,7 +11,7 @@ import type { Device } from '../../devices/device.entity';
 import { entityFromRow } from '../../database/entity-rows';
 import { SqlStatement } from '../../database/sql-statement';
 import { eventInsertSql, InvoiceEventsService } from '../invoice-events.service';
-import { findInvoice } from '../invoices.service';
+import { findInvoice, invoiceFromRows, withLinesSql } from '../invoices.service';
 import {
   Invoice,
   isAtB2bRouter,
@@ -121,10 +121,18 @@ export class RegistrationStore {
       })
       .where('id = :invoiceId', { invoiceId })
       .andWhere(`status = 'confirmed' AND ${NOT_FINAL}`)
-      .andWhere('(lease_until IS NULL OR lease_until <= now())');
-    const claimed = await SqlStatement.prepared(this.dataSource, claim.getQueryAndParameters());
+      .andWhere('(lease_until IS NULL OR lease_until <= now())')
+      .returning('*');
+    // The claimed row comes back with its lines from the claim itself; only a refused claim
+    // reads the invoice again, to say why.
+    const [update, params] = claim.getQueryAndParameters();
+    const rows = await new SqlStatement(...params).run(
+      this.dataSource,
+      `WITH claimed AS (${update}) ${withLinesSql(this.dataSource, 'claimed')}`,
+    );
+    const claimed = invoiceFromRows(this.dataSource, rows);
+    if (claimed) return { claimed: { invoiceId, token }, invoice: claimed };
     const invoice = await findInvoice(this.dataSource, invoiceId);
-    if (claimed === 1) return { claimed: { invoiceId, token }, invoice };
     if (isAtB2bRouter(invoice)) return { done: invoice };
     if (invoice.status !== 'confirmed') {
       const detail = `Only confirmed invoices can be registered; invoice ${invoice.number} is ${invoice.status}.`;
