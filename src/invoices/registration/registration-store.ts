@@ -125,7 +125,7 @@ export class RegistrationStore {
       .returning('*');
     // The claimed row comes back with its lines from the claim itself; only a refused claim
     // reads the invoice again, to say why.
-    const [update, params] = claim.getQueryAndParameters();
+    const [update, params]: [string, unknown[]] = claim.getQueryAndParameters();
     const rows = await new SqlStatement(...params).run(
       this.dataSource,
       `WITH claimed AS (${update}) ${withLinesSql(this.dataSource, 'claimed')}`,
