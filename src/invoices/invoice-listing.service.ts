@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
+import { entityFromRow, prefixedColumns } from '../database/entity-rows';
+import { SqlStatement } from '../database/sql-statement';
 import type { ListInvoicesQueryDto } from './dto/list-invoices.query.dto';
-import { Invoice } from './invoice.entity';
+import type { Invoice } from './invoice.entity';
+import { invoiceFromRows, withLinesSql } from './invoices.service';
 import { ProjectXref } from './project-xref.entity';
 
 export interface InvoicePage {
@@ -11,43 +14,51 @@ export interface InvoicePage {
   nextCursor: string | null;
 }
 
-/** Newest first, keyset-paginated on `seq`: pages stay stable while invoices are added. */
+/**
+ * Newest first, keyset-paginated on `seq`: pages stay stable while invoices are added. A page is
+ * one prepared statement: the keys (by the filters' indexes, LIMIT on invoices, not lines), the
+ * invoices with their lines and their cross-references.
+ */
 @Injectable()
 export class InvoiceListingService {
-  constructor(
-    @InjectRepository(Invoice) private readonly invoices: Repository<Invoice>,
-    @InjectRepository(ProjectXref) private readonly xrefs: Repository<ProjectXref>,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async list(query: ListInvoicesQueryDto): Promise<InvoicePage> {
     const limit = query.limit ?? 50;
-    const qb = this.invoices
-      .createQueryBuilder('i')
-      .select(['i.id', 'i.seq'])
-      .orderBy('i.seq', 'DESC');
-    if (query.status) qb.andWhere('i.status = :status', { status: query.status });
-    if (query.registration) qb.andWhere('i.registration_state = :reg', { reg: query.registration });
-    if (query.remoteState) qb.andWhere('i.remote_state IN (:...remote)', { remote: query.remoteState });
-    if (query.contactId) qb.andWhere('i.contact_id = :contactId', { contactId: query.contactId });
-    if (query.number) qb.andWhere('i.number = :number', { number: query.number });
-    if (query.cursor) qb.andWhere('i.seq < :after', { after: decodeCursor(query.cursor) });
-    // Keys first, then the page with its lines: a join would make LIMIT count lines.
-    const keys = await qb.limit(limit + 1).getMany();
-    const pageIds = keys.slice(0, limit).map((k) => k.id);
-    const invoices = pageIds.length
-      ? await this.invoices.find({
-          where: { id: In(pageIds) },
-          relations: { lines: true },
-          order: { seq: 'DESC' },
-        })
-      : [];
-    const xrefs = pageIds.length ? await this.xrefs.findBy({ invoiceId: In(pageIds) }) : [];
+    const sql = new SqlStatement();
+    const p = sql.param;
+    const where = ['TRUE'];
+    if (query.status) where.push(`status = ${p(query.status)}`);
+    if (query.registration) where.push(`registration_state = ${p(query.registration)}`);
+    if (query.remoteState) where.push(`remote_state = ANY(${p(query.remoteState)}::text[])`);
+    if (query.contactId) where.push(`contact_id = ${p(query.contactId)}::uuid`);
+    if (query.number) where.push(`number = ${p(query.number)}`);
+    if (query.cursor) where.push(`seq < ${p(decodeCursor(query.cursor))}::bigint`);
+    const xref = prefixedColumns(this.dataSource, ProjectXref, 'x', 'xref.');
+    const rows = await sql.run(
+      this.dataSource,
+      `WITH page AS (
+         SELECT * FROM invoices WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${p(limit + 1)})
+       SELECT listed.*, ${xref} FROM (${withLinesSql(this.dataSource, 'page')}) listed
+         LEFT JOIN project_xrefs x ON x.invoice_id = listed.id
+        ORDER BY listed.seq DESC, "line.position"`,
+    );
+    // One row per line (at least one per invoice), invoices in order.
+    const bySeq = new Map<string, Record<string, unknown>[]>();
+    for (const row of rows) {
+      const seq = String(row.seq);
+      bySeq.set(seq, [...(bySeq.get(seq) ?? []), row]);
+    }
+    const invoices = [...bySeq.values()].map((invoiceRows) => ({
+      invoice: invoiceFromRows(this.dataSource, invoiceRows)!,
+      xref:
+        invoiceRows[0]['xref.id'] === null
+          ? null
+          : entityFromRow(this.dataSource, ProjectXref, invoiceRows[0], 'xref.'),
+    }));
     return {
-      items: invoices.map((invoice) => ({
-        invoice,
-        xref: xrefs.find((x) => x.invoiceId === invoice.id) ?? null,
-      })),
-      nextCursor: keys.length > limit ? encodeCursor(keys[limit - 1].seq) : null,
+      items: invoices.slice(0, limit),
+      nextCursor: invoices.length > limit ? encodeCursor(invoices[limit - 1].invoice.seq) : null,
     };
   }
 }
