@@ -16,7 +16,7 @@ export interface SideBySide {
   embedded: LegResult;
 }
 
-/** A goal of issue 11: `at least` (ratio ≥ goal) or `at most` (ratio ≤ goal). */
+/** One figure of ours beside the baseline's; its goal (issue 11) bounds the ratio. */
 interface Row {
   figure: string;
   ours: string;
@@ -60,7 +60,7 @@ export function printSideBySide(options: BenchOptions, rounds: readonly SideBySi
       ours: created.perSecond.toFixed(1),
       theirs: baseCreated.perSecond.toFixed(1),
       ratio: created.perSecond / baseCreated.perSecond,
-      goal: { atLeast: 0.6 },
+      goal: fast ? { atLeast: 0.6 } : undefined,
     });
     rows.push({
       figure: `register /s, embedded vs our PostgreSQL, ${at}`,
