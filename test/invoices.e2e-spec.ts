@@ -172,6 +172,9 @@ describe('Invoices', () => {
     it('answers 409 INVOICE_NUMBER_TAKEN for a number used before', async () => {
       await create({ number: 'INV-7' });
       await expectProblem(post({ number: 'INV-7' }), 409, 'INVOICE_NUMBER_TAKEN', ['number']);
+      // The refused statement left its connection usable (the embedded database has only one).
+      await post({ number: 'INV-8' }).expect(201);
+      await expectProblem(post({ number: 'INV-8' }), 409, 'INVOICE_NUMBER_TAKEN', ['number']);
     });
   });
 

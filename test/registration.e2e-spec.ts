@@ -39,6 +39,26 @@ describe('POST /invoices/:id/register', () => {
   describe('success', () => {
     beforeEach(() => createDevice(t));
 
+    it('lists a registered invoice as GET /invoices/:id shows it: lines in order, Xref, registration', async () => {
+      const invoice = await confirmedInvoice(t, contact.id);
+      const other = await confirmedInvoice(t, contact.id);
+      acceptingB2bRouter(invoice.number);
+      await register(invoice.id).expect(200);
+
+      const shown = (await t.as('booking').get(`/invoices/${invoice.id}`).expect(200)).body;
+      expect(shown.lines.map((l: { description: string }) => l.description)).toEqual([
+        'Court rental',
+        'Racket hire',
+      ]);
+      expect(shown.projectXref).toMatchObject({ externalId: '9001', projectId: 'PRJ-7' });
+      const page = (await t.as('booking').get('/invoices?limit=200').expect(200)).body;
+      const listed = (id: string) => page.items.find((i: { id: string }) => i.id === id);
+      expect(listed(invoice.id)).toEqual(shown);
+      expect(listed(other.id)).toMatchObject({ projectXref: null, lines: shown.lines });
+      const registered = await t.as('booking').get('/invoices?registration=registered').expect(200);
+      expect(registered.body.items).toEqual([shown]);
+    });
+
     it('creates and sends the invoice, then saves reference and project Xref', async () => {
       const invoice = await confirmedInvoice(t, contact.id);
       const mock = acceptingB2bRouter(invoice.number);

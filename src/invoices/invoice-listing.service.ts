@@ -6,7 +6,7 @@ import { entityFromRow, prefixedColumns } from '../database/entity-rows';
 import { SqlStatement } from '../database/sql-statement';
 import type { ListInvoicesQueryDto } from './dto/list-invoices.query.dto';
 import type { Invoice } from './invoice.entity';
-import { invoiceFromRows, withLinesSql } from './invoices.service';
+import { invoiceFromRows, withLinesSql } from './invoice-rows';
 import { ProjectXref } from './project-xref.entity';
 
 export interface InvoicePage {
@@ -47,7 +47,9 @@ export class InvoiceListingService {
     const bySeq = new Map<string, Record<string, unknown>[]>();
     for (const row of rows) {
       const seq = String(row.seq);
-      bySeq.set(seq, [...(bySeq.get(seq) ?? []), row]);
+      const invoiceRows = bySeq.get(seq);
+      if (invoiceRows) invoiceRows.push(row);
+      else bySeq.set(seq, [row]);
     }
     const invoices = [...bySeq.values()].map((invoiceRows) => ({
       invoice: invoiceFromRows(this.dataSource, invoiceRows)!,

@@ -4,7 +4,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { Contact } from '../contacts/contact.entity';
-import { entityFromRow, prefixedColumns } from '../database/entity-rows';
+import { entityFromRow } from '../database/entity-rows';
 import { isUniqueViolation } from '../database/postgres-errors';
 import { SqlStatement } from '../database/sql-statement';
 import { type CreateInvoiceDto, ORIGINAL_REQUIRED } from './dto/create-invoice.dto';
@@ -12,6 +12,7 @@ import type { InvoiceLineDto } from './dto/invoice-line.dto';
 import type { UpdateInvoiceDto } from './dto/update-invoice.dto';
 import { eventInsertSql, InvoiceEventsService } from './invoice-events.service';
 import { InvoiceLine } from './invoice-line.entity';
+import { findInvoice, invoiceFromRows, invoiceNotFound, withLinesSql } from './invoice-rows';
 import { Invoice, isAtB2bRouter, isPinned, type InvoiceStatus } from './invoice.entity';
 import { computeTotals } from './money';
 import { ProjectXref } from './project-xref.entity';
@@ -326,51 +327,10 @@ function numberTaken(error: unknown): DomainError | null {
   });
 }
 
-function invoiceNotFound(id: string): DomainError {
-  return new DomainError('INVOICE_NOT_FOUND', `There is no invoice ${id}.`);
-}
-
 function contactNotFound(contactId: string): DomainError {
   return new DomainError('CONTACT_NOT_FOUND', `There is no contact ${contactId}.`, {
     errors: [{ field: 'contactId', message: 'no such contact' }],
   });
-}
-
-/**
- * An invoice with its lines, in one prepared statement: every API call and every registration
- * starts with this read.
- */
-export async function findInvoice(dataSource: DataSource, id: string): Promise<Invoice> {
-  const rows = await new SqlStatement(id).run(
-    dataSource,
-    `WITH found AS (SELECT * FROM invoices WHERE id = $1) ${withLinesSql(dataSource, 'found')}`,
-  );
-  const invoice = invoiceFromRows(dataSource, rows);
-  if (!invoice) throw invoiceNotFound(id);
-  return invoice;
-}
-
-/**
- * The rows of `source` (a CTE over invoices, such as an UPDATE … RETURNING *) with their lines,
- * so a statement that changes an invoice can also answer it whole.
- */
-export function withLinesSql(dataSource: DataSource, source: string): string {
-  const lines = prefixedColumns(dataSource, InvoiceLine, 'l', 'line.');
-  return `SELECT i.*, ${lines} FROM ${source} i
-            LEFT JOIN invoice_lines l ON l.invoice_id = i.id ORDER BY l.position`;
-}
-
-/** The invoice `withLinesSql` answered, or null if it answered no row. */
-export function invoiceFromRows(
-  dataSource: DataSource,
-  rows: Record<string, unknown>[],
-): Invoice | null {
-  if (rows.length === 0) return null;
-  const invoice = entityFromRow(dataSource, Invoice, rows[0]);
-  invoice.lines = rows
-    .filter((row) => row['line.id'] !== null)
-    .map((row) => entityFromRow(dataSource, InvoiceLine, row, 'line.'));
-  return invoice;
 }
 
 /** numeric(14,2): twelve digits before the decimal point. */

@@ -8,10 +8,10 @@ import { DomainError } from '../../common/errors/domain-error';
 import type { Env } from '../../config/env';
 import { isUniqueViolation } from '../../database/postgres-errors';
 import type { Device } from '../../devices/device.entity';
-import { entityFromRow } from '../../database/entity-rows';
+import { entityFromRow, prefixedColumns } from '../../database/entity-rows';
 import { SqlStatement } from '../../database/sql-statement';
 import { eventInsertSql, InvoiceEventsService } from '../invoice-events.service';
-import { findInvoice, invoiceFromRows, withLinesSql } from '../invoices.service';
+import { findInvoice, invoiceFromRows, withLinesSql } from '../invoice-rows';
 import {
   Invoice,
   isAtB2bRouter,
@@ -102,7 +102,7 @@ export class RegistrationStore {
 
   /**
    * Takes the lease. Nothing is judged from an earlier read: what the attempt does next (its
-   * checks, or continuing in a pinned account) is decided on the row read after the claim, which
+   * checks, or continuing in a pinned account) is decided on the row the claim returns, which
    * nobody else may change while the lease is ours. An invoice the claim did not take is read to
    * say why.
    */
@@ -312,20 +312,13 @@ export class RegistrationStore {
          },
          sql.param,
        )})
-       SELECT done.*, xref.id AS xref_id, xref.created_at AS xref_created_at FROM done, xref`,
+       SELECT done.*, ${prefixedColumns(this.dataSource, ProjectXref, 'xref', 'xref.')}
+         FROM done, xref`,
     );
     if (!row) throw inProgress(lease.invoiceId);
     const registered = entityFromRow(this.dataSource, Invoice, row);
     registered.lines = invoice.lines;
-    const xref = Object.assign(new ProjectXref(), {
-      id: row.xref_id,
-      invoiceId: registered.id,
-      projectId: registered.projectId,
-      system: 'b2brouter',
-      externalId: registered.b2brouterInvoiceId,
-      createdAt: row.xref_created_at,
-    });
-    return { invoice: registered, xref };
+    return { invoice: registered, xref: entityFromRow(this.dataSource, ProjectXref, row, 'xref.') };
   }
 
   /**
